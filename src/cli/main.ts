@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { VERSION } from "../version.js";
+
+// Each command lives in its own file and registers itself here.
+// Convention: `export function registerXCommand(program: Command): void`.
+
+const program = new Command();
+program
+  .name("newswatch")
+  .description("Self-hosted news monitoring: feeds in, matched stories out as alerts and digests.")
+  .version(VERSION)
+  .option("--config <file>", "configuration file (env NEWSWATCH_CONFIG)", process.env.NEWSWATCH_CONFIG ?? "config/newswatch.yaml")
+  .showHelpAfterError();
+
+// -- command registrations (one line each) --
+
+await program.parseAsync(process.argv);
