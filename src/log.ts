@@ -33,8 +33,9 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
+    // A token is often passed as the user name alone: hide both parts.
+    if (u.username) u.username = "***";
     if (u.password) u.password = "***";
-    if (u.username && u.password) return u.toString();
     return u.toString();
   } catch {
     return url.replace(/\/\/[^@/]*@/, "//***@");

@@ -14,5 +14,11 @@ program
   .showHelpAfterError();
 
 // -- command registrations (one line each) --
+(await import("./run-command.js")).registerRunCommand(program);
+(await import("./feeds-command.js")).registerFeedsCommand(program);
+(await import("./validate-command.js")).registerValidateCommand(program);
+(await import("./match-command.js")).registerMatchCommand(program);
+(await import("./explain-command.js")).registerExplainCommand(program);
+(await import("./matches-command.js")).registerMatchesCommand(program);
 
 await program.parseAsync(process.argv);

@@ -27,6 +27,8 @@ export type FetchOutcome = FetchedFeed | NotModified;
 export interface ConditionalState {
   etag?: string;
   lastModified?: string;
+  /** The URL (after redirects) whose response carried these validators; they are sent only to it. */
+  url?: string;
 }
 
 export interface RawMedia {
@@ -62,6 +64,8 @@ export interface ParsedFeed {
   link?: string;
   language?: string;
   items: RawItem[];
+  /** Repairs made before the document would parse (see repair.ts), for the poller's log. */
+  repairs?: string[];
 }
 
 /** A clean article, ready for dedup and matching. */

@@ -1,0 +1,14 @@
+import { compileTopics } from "../src/match/matcher.js";
+import { ArticleIndex } from "../src/match/article-index.js";
+import { buildVocabulary, generateTopics, readNewsCorpus } from "../test/fixtures/match/corpus-topics.js";
+const articles = readNewsCorpus({ every: 4 });
+const vocabulary = buildVocabulary(articles);
+const { topics, aliases } = generateTopics(vocabulary, 1000, 1000);
+const m = compileTopics(topics, aliases);
+let t = performance.now();
+for (const a of articles.slice(0, 20000)) new ArticleIndex(a);
+console.log("index only", 20000 / ((performance.now() - t) / 1000));
+t = performance.now();
+let n = 0;
+for (const a of articles.slice(0, 20000)) n += m.matchArticle(a).length;
+console.log("match", 20000 / ((performance.now() - t) / 1000), n);

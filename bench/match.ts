@@ -1,0 +1,119 @@
+import { performance } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { compileTopics, type Matcher } from "../src/match/matcher.js";
+import type { MatchInput } from "../src/match/types.js";
+import {
+  buildVocabulary,
+  generateTopics,
+  NEWS_CORPUS_DIR,
+  readNewsCorpus,
+} from "../test/fixtures/match/corpus-topics.js";
+
+// `npm run bench:match`: articles per second on the news corpus for 10, 100, 1,000 and 10,000 generated
+// topics, with the presearch index and with the naive baseline (every topic evaluated for every
+// article); compile time and heap of 10,000 topics; peak RSS. Single-threaded, so one core.
+// Each run goes through the corpus in order and stops after RUN_SECONDS (or at the end of the corpus).
+
+const TOPIC_COUNTS = [10, 100, 1_000, 10_000];
+const RUN_SECONDS = Number(process.env.BENCH_MATCH_SECONDS ?? 8);
+
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
+
+function heapUsedMb(): number {
+  collectGarbage();
+  collectGarbage();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
+
+interface RunResult {
+  articles: number;
+  seconds: number;
+  matches: number;
+}
+
+function run(matcher: Matcher, articles: MatchInput[]): RunResult {
+  const deadline = performance.now() + RUN_SECONDS * 1000;
+  const start = performance.now();
+  let count = 0;
+  let matches = 0;
+  for (const article of articles) {
+    matches += matcher.matchArticle(article).length;
+    count++;
+    if ((count & 63) === 0 && performance.now() > deadline) break;
+  }
+  return { articles: count, seconds: (performance.now() - start) / 1000, matches };
+}
+
+function rate(result: RunResult): number {
+  return result.articles / result.seconds;
+}
+
+function format(n: number): string {
+  return Math.round(n).toLocaleString("en-GB");
+}
+
+const loadStart = performance.now();
+const articles = readNewsCorpus();
+console.log(`news corpus: ${format(articles.length)} articles from ${NEWS_CORPUS_DIR}`);
+console.log(`loaded in ${((performance.now() - loadStart) / 1000).toFixed(1)} s; each run stops after ${RUN_SECONDS} s`);
+const vocabulary = buildVocabulary(articles);
+console.log(`vocabulary: ${format(vocabulary.words.length)} words, ${format(vocabulary.bigrams.length)} title bigrams\n`);
+
+// Warm up the JIT on a small topic set so the first measured run is not penalised.
+run(compileTopics(generateTopics(vocabulary, 50, 1).topics, generateTopics(vocabulary, 50, 1).aliases), articles.slice(0, 3000));
+
+const rows: string[] = [];
+const presearchRates = new Map<number, number>();
+for (const count of TOPIC_COUNTS) {
+  const { topics, aliases } = generateTopics(vocabulary, count, count);
+  const heapBefore = heapUsedMb();
+  const compileStart = performance.now();
+  const presearch = compileTopics(topics, aliases);
+  const compileMs = performance.now() - compileStart;
+  const heapAfter = heapUsedMb();
+  const indexed = run(presearch, articles);
+  presearchRates.set(count, rate(indexed));
+  const naive = run(compileTopics(topics, aliases, { presearch: false }), articles);
+  rows.push(
+    [
+      format(count).padStart(6),
+      format(rate(indexed)).padStart(9),
+      format(indexed.articles).padStart(9),
+      format(rate(naive)).padStart(9),
+      format(naive.articles).padStart(9),
+      `${compileMs.toFixed(0)} ms`.padStart(9),
+      `${(heapAfter - heapBefore).toFixed(1)} MB`.padStart(9),
+      format(presearch.alwaysEvaluatedCount).padStart(7),
+      (indexed.matches / indexed.articles).toFixed(2).padStart(8),
+    ].join("  "),
+  );
+}
+
+console.log(
+  [
+    "topics",
+    "presearch".padStart(9),
+    "(articles)".padStart(9),
+    "naive".padStart(9),
+    "(articles)".padStart(9),
+    "compile".padStart(9),
+    "heap".padStart(9),
+    "always".padStart(7),
+    "matches".padStart(8),
+  ].join("  "),
+);
+console.log("        articles/s              articles/s                       compiled topics  evaluated  /article");
+for (const row of rows) console.log(row);
+
+const rate10 = presearchRates.get(10) ?? 0;
+const rate1k = presearchRates.get(1_000) ?? 0;
+const rate10k = presearchRates.get(10_000) ?? 0;
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+console.log(`\npeak RSS: ${peakRssMb.toFixed(0)} MB (the corpus itself is held in memory)`);
+console.log(`target ≥ 5,000 articles/s at 1,000 topics: ${format(rate1k)} → ${rate1k >= 5000 ? "met" : "NOT met"}`);
+console.log(
+  `target 10,000-topic rate ≥ ¼ of the 10-topic rate: ${format(rate10k)} vs ${format(rate10 / 4)} → ` +
+    `${rate10k >= rate10 / 4 ? "met" : "NOT met"}`,
+);

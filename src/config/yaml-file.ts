@@ -1,0 +1,47 @@
+import { LineCounter, type ParsedNode, parseDocument } from "yaml";
+import type { ConfigProblem } from "../errors.js";
+
+/** One configuration file, parsed, with what is needed to turn offsets into line:col. */
+export interface YamlFile {
+  /** The path as shown to the user (relative paths stay relative to where they were given). */
+  display: string;
+  absolute: string;
+  text: string;
+  lines: LineCounter;
+  /** The document's top node; null for an empty file. */
+  root: ParsedNode | null;
+  /** True when the YAML itself is broken (its problems are then the only ones worth reporting). */
+  hasSyntaxErrors: boolean;
+}
+
+export function problemAt(file: YamlFile, offset: number, message: string): ConfigProblem {
+  const { line, col } = file.lines.linePos(offset);
+  return { file: file.display, line, col, message };
+}
+
+/** Parses YAML text; syntax errors come back as problems located at their line and column. */
+export function parseYamlFile(
+  display: string,
+  absolute: string,
+  text: string,
+): { file: YamlFile; problems: ConfigProblem[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const file: YamlFile = {
+    display,
+    absolute,
+    text,
+    lines,
+    root: doc.contents,
+    hasSyntaxErrors: doc.errors.length > 0,
+  };
+  const problems = doc.errors.map((error) =>
+    problemAt(file, error.pos[0], `YAML ${describeYamlError(error.code, error.message)}`),
+  );
+  return { file, problems };
+}
+
+function describeYamlError(code: string, message: string): string {
+  if (code === "DUPLICATE_KEY") return "error: a key appears twice in the same mapping";
+  return `syntax error: ${message.replace(/\s+at line \d+, column \d+.*$/s, "")}`;
+}

@@ -1,0 +1,567 @@
+// Feed text → ParsedFeed. rss-parser (over xml2js) reads RSS 0.9x/1.0/2.0 and Atom; JSON Feed is read
+// directly. A document that fails the strict parse is repaired once and parsed again; whatever still
+// fails becomes NW_FEED_UNPARSEABLE or NW_FEED_NOT_A_FEED naming the feed, never another exception.
+
+import Parser from "rss-parser";
+import { NewswatchError } from "../errors.js";
+import { looksLikeJson, parseJsonFeed } from "./json-feed.js";
+import { repairFeedXml } from "./repair.js";
+import type { ParsedFeed, RawItem, RawMedia } from "./types.js";
+
+/** An element as xml2js gives it: bare text, or an object with text `_`, attributes `$` and children. */
+type XmlNode = string | XmlElement;
+interface XmlElement {
+  _?: string;
+  $?: Record<string, string>;
+  [child: string]: XmlNode[] | string | Record<string, string> | undefined;
+}
+type XmlList = XmlNode[] | undefined;
+
+type ItemFields = {
+  nwTitle?: XmlList;
+  nwLink?: XmlList;
+  nwAtomLink?: XmlList;
+  nwGuid?: XmlList;
+  nwId?: XmlList;
+  nwDescription?: XmlList;
+  nwContentEncoded?: XmlList;
+  nwContent?: XmlList;
+  nwSummary?: XmlList;
+  nwPubDate?: XmlList;
+  nwPublished?: XmlList;
+  nwUpdated?: XmlList;
+  nwIssued?: XmlList;
+  nwModified?: XmlList;
+  nwCreated?: XmlList;
+  nwDcDate?: XmlList;
+  nwDcCreator?: XmlList;
+  nwAuthor?: XmlList;
+  nwDcLanguage?: XmlList;
+  nwLanguage?: XmlList;
+  nwCategory?: XmlList;
+  nwDcSubject?: XmlList;
+  nwMediaContent?: XmlList;
+  nwMediaThumbnail?: XmlList;
+  nwMediaGroup?: XmlList;
+  nwEnclosure?: XmlList;
+  nwAttributes?: Record<string, string>;
+  "rdf:about"?: string;
+};
+
+type FeedFields = {
+  nwTitle?: XmlList;
+  nwLinks?: XmlList;
+  nwLanguage?: XmlList;
+  nwDcLanguage?: XmlList;
+  nwAttributes?: Record<string, string>;
+};
+
+const raw = (name: string, as: string) => [name, as, { keepArray: true }];
+
+const ITEM_FIELDS = [
+  raw("title", "nwTitle"),
+  raw("link", "nwLink"),
+  raw("atom:link", "nwAtomLink"),
+  raw("guid", "nwGuid"),
+  raw("id", "nwId"),
+  raw("description", "nwDescription"),
+  raw("content:encoded", "nwContentEncoded"),
+  raw("content", "nwContent"),
+  raw("summary", "nwSummary"),
+  raw("pubDate", "nwPubDate"),
+  raw("published", "nwPublished"),
+  raw("updated", "nwUpdated"),
+  raw("issued", "nwIssued"),
+  raw("modified", "nwModified"),
+  raw("created", "nwCreated"),
+  raw("dc:date", "nwDcDate"),
+  raw("dc:creator", "nwDcCreator"),
+  raw("author", "nwAuthor"),
+  raw("dc:language", "nwDcLanguage"),
+  raw("language", "nwLanguage"),
+  raw("category", "nwCategory"),
+  raw("dc:subject", "nwDcSubject"),
+  raw("media:content", "nwMediaContent"),
+  raw("media:thumbnail", "nwMediaThumbnail"),
+  raw("media:group", "nwMediaGroup"),
+  raw("enclosure", "nwEnclosure"),
+  raw("$", "nwAttributes"),
+];
+
+const FEED_FIELDS = [
+  raw("title", "nwTitle"),
+  raw("link", "nwLinks"),
+  raw("language", "nwLanguage"),
+  raw("dc:language", "nwDcLanguage"),
+  raw("$", "nwAttributes"),
+];
+
+type RssParserItem = ItemFields & Record<string, unknown>;
+type RssParserFeed = FeedFields & { items: RssParserItem[] };
+
+interface RssParserInternals {
+  parseItemAtom(this: unknown, entry: XmlElement): RssParserItem;
+  buildAtomFeed(this: unknown, root: Record<string, unknown>): RssParserFeed;
+  buildRSS2(this: unknown, root: Record<string, unknown>): RssParserFeed;
+  buildRSS0_9(this: unknown, root: Record<string, unknown>): RssParserFeed;
+  buildRSS1(this: unknown, root: Record<string, unknown>): RssParserFeed;
+}
+
+const internals = Parser.prototype as unknown as RssParserInternals;
+
+function asElement(node: unknown): XmlElement {
+  return typeof node === "object" && node !== null && !Array.isArray(node) ? (node as XmlElement) : {};
+}
+
+/** Atom links are read as `links[i].$.href`; a bare `<link>url</link>` has no `$` and would crash. */
+function withLinkAttributes(links: unknown): XmlNode[] | undefined {
+  if (!Array.isArray(links)) return undefined;
+  return links.map((link: XmlNode): XmlNode => {
+    if (typeof link === "string") return { $: { href: link.trim() } };
+    return link.$ === undefined ? { ...link, $: {} } : link;
+  });
+}
+
+/** The root's channel as an object, so rss-parser's `channel[0]` never reads from nothing. */
+function withChannel(root: unknown): XmlElement {
+  const element = asElement(root);
+  const channel = Array.isArray(element.channel) ? element.channel[0] : undefined;
+  return { ...element, channel: [asElement(channel)] };
+}
+
+/**
+ * rss-parser 3.13 crashes on documents it could simply call empty: `<rss>` without `<channel>`,
+ * Atom `<link>` without attributes, Atom dates `new Date()` cannot read (`toISOString` throws). These
+ * overrides hand it well-shaped input; dates are read by our own dates.ts from the raw fields.
+ */
+class TolerantParser extends Parser<FeedFields, ItemFields> {
+  parseItemAtom(entry: unknown): RssParserItem {
+    const element = asElement(entry);
+    const { published, updated, link, ...rest } = element;
+    const shaped: XmlElement = { ...rest };
+    const links = withLinkAttributes(link);
+    if (links !== undefined) shaped.link = links;
+    const item = internals.parseItemAtom.call(this, shaped);
+    if (Array.isArray(published)) item.nwPublished = published;
+    if (Array.isArray(updated)) item.nwUpdated = updated;
+    return item;
+  }
+
+  buildAtomFeed(root: Record<string, unknown>): RssParserFeed {
+    const feed = { ...asElement(root.feed) };
+    const links = withLinkAttributes(feed.link);
+    if (links !== undefined) feed.link = links;
+    return internals.buildAtomFeed.call(this, { ...root, feed });
+  }
+
+  buildRSS2(root: Record<string, unknown>): RssParserFeed {
+    return internals.buildRSS2.call(this, { ...root, rss: withChannel(root.rss) });
+  }
+
+  buildRSS0_9(root: Record<string, unknown>): RssParserFeed {
+    return internals.buildRSS0_9.call(this, { ...root, rss: withChannel(root.rss) });
+  }
+
+  buildRSS1(root: Record<string, unknown>): RssParserFeed {
+    return internals.buildRSS1.call(this, { ...root, "rdf:RDF": withChannel(root["rdf:RDF"]) });
+  }
+}
+
+function newParser(): TolerantParser {
+  // One parser per document: xml2js keeps state between parses.
+  return new TolerantParser({
+    defaultRSS: 2,
+    customFields: {
+      feed: FEED_FIELDS as unknown as Array<keyof FeedFields>,
+      item: ITEM_FIELDS as unknown as Array<keyof ItemFields>,
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading xml2js nodes
+
+function attributesOf(node: XmlNode | undefined): Record<string, string> {
+  return typeof node === "object" && node.$ !== undefined ? node.$ : {};
+}
+
+/** All the text of a node and its descendants (xml2js keeps no order between text and children). */
+function textOf(node: XmlNode | undefined): string | undefined {
+  if (node === undefined) return undefined;
+  if (typeof node === "string") return node;
+  const parts: string[] = [];
+  if (typeof node._ === "string") parts.push(node._);
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "_" || key === "$" || !Array.isArray(value)) continue;
+    for (const child of value) {
+      const text = textOf(child);
+      if (text !== undefined) parts.push(text);
+    }
+  }
+  return parts.join(" ");
+}
+
+function nonEmpty(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const trimmed = text.trim();
+  return trimmed === "" ? undefined : trimmed;
+}
+
+function firstText(list: XmlList): string | undefined {
+  for (const node of list ?? []) {
+    const text = nonEmpty(textOf(node));
+    if (text !== undefined) return text;
+  }
+  return undefined;
+}
+
+function escapeText(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+function escapeAttribute(text: string): string {
+  return escapeText(text).replaceAll('"', "&quot;");
+}
+
+/** Markup for an element that arrived as children (XHTML content, unescaped HTML in a description). */
+function serialiseElement(name: string, node: XmlNode): string {
+  if (typeof node === "string") return `<${name}>${escapeText(node)}</${name}>`;
+  const attributes = Object.entries(node.$ ?? {})
+    .map(([key, value]) => ` ${key}="${escapeAttribute(value)}"`)
+    .join("");
+  return `<${name}${attributes}>${serialiseChildren(node)}</${name}>`;
+}
+
+function serialiseChildren(node: XmlElement): string {
+  const parts: string[] = [];
+  if (typeof node._ === "string") parts.push(escapeText(node._));
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "_" || key === "$" || !Array.isArray(value)) continue;
+    for (const child of value) parts.push(serialiseElement(key, child));
+  }
+  return parts.join("");
+}
+
+/** HTML of a content-like element; Atom `type="text"` content is escaped so its `<` stays text. */
+function htmlOf(node: XmlNode | undefined): string | undefined {
+  if (node === undefined) return undefined;
+  if (typeof node === "string") return nonEmpty(node);
+  const type = (node.$?.type ?? node.$?.mode ?? "").toLowerCase();
+  const hasChildren = Object.entries(node).some(([key, value]) => key !== "_" && key !== "$" && Array.isArray(value));
+  if (!hasChildren) {
+    const text = nonEmpty(node._);
+    if (text === undefined) return undefined;
+    return type === "text" || type === "text/plain" ? escapeText(text) : text;
+  }
+  return nonEmpty(serialiseChildren(node));
+}
+
+function firstHtml(list: XmlList): string | undefined {
+  for (const node of list ?? []) {
+    const html = htmlOf(node);
+    if (html !== undefined) return html;
+  }
+  return undefined;
+}
+
+function resolveUrl(url: string | undefined, base: string | undefined): string | undefined {
+  const trimmed = nonEmpty(url);
+  if (trimmed === undefined) return undefined;
+  try {
+    return new URL(trimmed, base).href;
+  } catch {
+    return trimmed;
+  }
+}
+
+/** xml:base resolves against the base in force, which itself may be relative. */
+function baseWith(base: string | undefined, attributes: Record<string, string>): string | undefined {
+  const xmlBase = attributes["xml:base"];
+  return xmlBase === undefined ? base : (resolveUrl(xmlBase, base) ?? base);
+}
+
+function isHtmlType(type: string | undefined): boolean {
+  return type === undefined || type === "" || /html/i.test(type);
+}
+
+/** The alternate HTML link of an Atom-style link list, else the first link with an href. */
+function alternateLink(list: XmlList, base: string | undefined): string | undefined {
+  const links = (list ?? []).map((node) => ({ node, attributes: attributesOf(node) }));
+  const withHref = links.filter(({ node, attributes }) => nonEmpty(attributes.href ?? textOf(node)) !== undefined);
+  const preferred =
+    withHref.find(
+      ({ attributes }) =>
+        (attributes.rel === undefined || attributes.rel === "alternate") && isHtmlType(attributes.type),
+    ) ??
+    withHref.find(({ attributes }) => attributes.rel === undefined || attributes.rel === "alternate") ??
+    withHref.find(({ attributes }) => attributes.rel !== "self" && attributes.rel !== "enclosure") ??
+    withHref[0];
+  if (preferred === undefined) return undefined;
+  const href = preferred.attributes.href ?? textOf(preferred.node);
+  return resolveUrl(href, baseWith(base, preferred.attributes));
+}
+
+function mediaFromContent(node: XmlNode, base: string | undefined): RawMedia | undefined {
+  const attributes = attributesOf(node);
+  const url = resolveUrl(attributes.url, base);
+  if (url === undefined) return undefined;
+  const element = asElement(node);
+  const media: RawMedia = { url };
+  if (attributes.type !== undefined) media.type = attributes.type;
+  if (attributes.medium !== undefined) media.medium = attributes.medium;
+  const title = firstText(element["media:title"] as XmlList);
+  if (title !== undefined) media.title = title;
+  const thumbnail = (element["media:thumbnail"] as XmlList)?.[0];
+  const thumbnailUrl = resolveUrl(attributesOf(thumbnail).url, base);
+  if (thumbnailUrl !== undefined) media.thumbnail = thumbnailUrl;
+  return media;
+}
+
+function mediaOf(item: RssParserItem, base: string | undefined): RawMedia[] {
+  const media: RawMedia[] = [];
+  const contents = [...(item.nwMediaContent ?? [])];
+  for (const group of item.nwMediaGroup ?? []) contents.push(...((asElement(group)["media:content"] as XmlList) ?? []));
+  for (const node of contents) {
+    const entry = mediaFromContent(node, base);
+    if (entry !== undefined) media.push(entry);
+  }
+  for (const node of item.nwMediaThumbnail ?? []) {
+    const url = resolveUrl(attributesOf(node).url, base);
+    if (url !== undefined) media.push({ url, medium: "image" });
+  }
+  for (const node of item.nwEnclosure ?? []) {
+    const attributes = attributesOf(node);
+    const url = resolveUrl(attributes.url, base);
+    if (url === undefined) continue;
+    media.push(attributes.type === undefined ? { url } : { url, type: attributes.type });
+  }
+  const seen = new Set<string>();
+  return media.filter((entry) => !seen.has(entry.url) && seen.add(entry.url) !== undefined);
+}
+
+function categoriesOf(item: RssParserItem): string[] {
+  const categories: string[] = [];
+  for (const node of [...(item.nwCategory ?? []), ...(item.nwDcSubject ?? [])]) {
+    const attributes = attributesOf(node);
+    const name = nonEmpty(attributes.label) ?? nonEmpty(attributes.term) ?? nonEmpty(textOf(node));
+    if (name !== undefined && !categories.includes(name)) categories.push(name);
+  }
+  return categories;
+}
+
+function authorOf(item: RssParserItem): string | undefined {
+  const creator = firstText(item.nwDcCreator);
+  if (creator !== undefined) return creator;
+  for (const node of item.nwAuthor ?? []) {
+    const element = asElement(node);
+    const name = Array.isArray(element.name) ? firstText(element.name as XmlNode[]) : undefined;
+    const text = name ?? nonEmpty(textOf(node));
+    if (text !== undefined) return text;
+  }
+  return undefined;
+}
+
+type FeedFormat = "rss" | "atom" | "rdf";
+
+function rawItemOf(item: RssParserItem, format: FeedFormat, feedBase: string | undefined, feedLanguage: string | undefined): RawItem {
+  const attributes = item.nwAttributes ?? {};
+  const base = baseWith(feedBase, attributes);
+  const result: RawItem = { categories: categoriesOf(item), media: mediaOf(item, base) };
+
+  const guidNode = item.nwGuid?.[0];
+  const guid = nonEmpty(textOf(guidNode)) ?? firstText(item.nwId) ?? nonEmpty(item["rdf:about"]);
+
+  let link: string | undefined;
+  if (format === "atom") {
+    link = alternateLink(item.nwLink, base);
+  } else {
+    const rssLink = (item.nwLink ?? []).find((node) => nonEmpty(textOf(node) ?? attributesOf(node).href) !== undefined);
+    link = resolveUrl(nonEmpty(textOf(rssLink)) ?? attributesOf(rssLink).href, base) ?? alternateLink(item.nwAtomLink, base);
+    const permalink = attributesOf(guidNode).isPermaLink?.toLowerCase() !== "false";
+    if (link === undefined && guid !== undefined && permalink && /^https?:\/\//i.test(guid)) link = guid;
+    const about = item["rdf:about"];
+    if (link === undefined && about !== undefined && /^https?:\/\//i.test(about)) link = about;
+  }
+
+  const title = firstText(item.nwTitle);
+  const content = format === "atom" ? firstHtml(item.nwContent) : firstHtml(item.nwContentEncoded);
+  const summary = format === "atom" ? firstHtml(item.nwSummary) : (firstHtml(item.nwDescription) ?? firstHtml(item.nwSummary));
+  const pubDate = firstText(item.nwPubDate);
+  const published = firstText(item.nwPublished) ?? firstText(item.nwIssued) ?? firstText(item.nwCreated);
+  const updated = firstText(item.nwUpdated) ?? firstText(item.nwModified);
+  const dcDate = firstText(item.nwDcDate);
+  const author = authorOf(item);
+  const language = firstText(item.nwDcLanguage) ?? firstText(item.nwLanguage) ?? nonEmpty(attributes["xml:lang"]) ?? feedLanguage;
+
+  if (guid !== undefined) result.guid = guid;
+  if (link !== undefined) result.link = link;
+  if (title !== undefined) result.title = title;
+  if (content !== undefined) result.content = content;
+  if (summary !== undefined) result.summary = summary;
+  if (pubDate !== undefined) result.pubDate = pubDate;
+  if (published !== undefined) result.published = published;
+  if (updated !== undefined) result.updated = updated;
+  if (dcDate !== undefined) result.dcDate = dcDate;
+  if (author !== undefined) result.author = author;
+  if (language !== undefined) result.language = language;
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The document as a whole
+
+interface RootElement {
+  name: string;
+  attributes: Record<string, string>;
+}
+
+const PROLOG = /^(?:\s+|<\?[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][-\w:.]*)([^>]*)>/i;
+
+/** The document's root element, looked for after the prolog in the first 64 KB. */
+function rootElementOf(xml: string): RootElement | undefined {
+  const match = PROLOG.exec(xml.slice(0, 65_536));
+  if (match === null) return undefined;
+  const attributes: Record<string, string> = {};
+  for (const attribute of match[2]!.matchAll(/([-\w:.]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+    attributes[attribute[1]!] = attribute[2] ?? attribute[3] ?? "";
+  }
+  return { name: match[1]!, attributes };
+}
+
+function looksLikeHtml(xml: string): boolean {
+  return /<!DOCTYPE\s+html|<html[\s>]|<head[\s>]|<body[\s>]/i.test(xml.slice(0, 4096));
+}
+
+/** A feed saved inside an HTML page ("Save page as…"): the `<feed>`/`<rss>` element cut out of it. */
+function embeddedFeedOf(html: string): string | undefined {
+  const start = /<(rss|feed|rdf:RDF)[\s>]/.exec(html);
+  if (start === null || start.index === 0) return undefined;
+  const end = html.lastIndexOf(`</${start[1]}>`);
+  if (end === -1) return undefined;
+  return html.slice(start.index, end + start[1]!.length + 3);
+}
+
+function formatOf(rootName: string): FeedFormat | undefined {
+  const local = rootName.includes(":") ? rootName.slice(rootName.indexOf(":") + 1) : rootName;
+  if (rootName.toLowerCase() === "rss") return "rss";
+  if (local === "feed") return "atom";
+  if (local === "RDF") return "rdf";
+  return undefined;
+}
+
+/**
+ * rss-parser only knows `<feed>` and `<rdf:RDF>` by those exact names: a prefixed Atom root
+ * (`<atom:feed xmlns:atom=…>`) loses its prefix, an RDF root gets the `rdf:` one, `<RSS>` becomes `<rss>`.
+ */
+function withRecognisedNames(xml: string, root: RootElement, format: FeedFormat): { xml: string; renamed: boolean } {
+  const prefix = root.name.includes(":") ? root.name.slice(0, root.name.indexOf(":")) : undefined;
+  if (format === "atom" && prefix !== undefined) {
+    const tags = new RegExp(`<(/?)${prefix}:`, "g");
+    return { xml: xml.replace(tags, "<$1"), renamed: true };
+  }
+  if (format === "rdf" && root.name !== "rdf:RDF") {
+    const tags = new RegExp(`<(/?)${root.name.replace(".", "\\.")}([\\s>/])`, "g");
+    return { xml: xml.replace(tags, "<$1rdf:RDF$2"), renamed: true };
+  }
+  if (format === "rss" && root.name !== "rss") {
+    const tags = new RegExp(`<(/?)${root.name}([\\s>/])`, "g");
+    return { xml: xml.replace(tags, "<$1rss$2"), renamed: true };
+  }
+  return { xml, renamed: false };
+}
+
+function parserMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/\s*\n\s*/g, ", ").trim();
+}
+
+function unparseable(feedUrl: string, err: unknown): NewswatchError {
+  return new NewswatchError("NW_FEED_UNPARSEABLE", `${feedUrl}: cannot parse feed: ${parserMessage(err)}`, { cause: err });
+}
+
+function notAFeed(feedUrl: string, why: string): NewswatchError {
+  return new NewswatchError("NW_FEED_NOT_A_FEED", `${feedUrl}: not a feed: ${why}`);
+}
+
+function feedOf(parsed: RssParserFeed, format: FeedFormat, root: RootElement, feedUrl: string): ParsedFeed {
+  const feedAttributes = parsed.nwAttributes ?? {};
+  const base = baseWith(baseWith(feedUrl, root.attributes), format === "atom" ? {} : feedAttributes);
+  const language =
+    firstText(parsed.nwLanguage) ??
+    firstText(parsed.nwDcLanguage) ??
+    nonEmpty(feedAttributes["xml:lang"]) ??
+    nonEmpty(root.attributes["xml:lang"]);
+  const feed: ParsedFeed = {
+    items: (parsed.items ?? []).map((item) => rawItemOf(asElement(item) as RssParserItem, format, base, language)),
+  };
+  const title = firstText(parsed.nwTitle);
+  const link =
+    format === "atom"
+      ? alternateLink(parsed.nwLinks, base)
+      : resolveUrl(firstText(parsed.nwLinks) ?? attributesOf(parsed.nwLinks?.[0]).href, base);
+  if (title !== undefined) feed.title = title;
+  if (link !== undefined) feed.link = link;
+  if (language !== undefined) feed.language = language;
+  return feed;
+}
+
+async function parseXmlFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
+  let root = rootElementOf(xml);
+  let repaired: { xml: string; repairs: string[] } | undefined;
+  if (root === undefined) {
+    repaired = repairFeedXml(xml);
+    root = rootElementOf(repaired.xml);
+  }
+  if (root === undefined || root.name.toLowerCase() === "html") {
+    const embedded = embeddedFeedOf(xml);
+    if (embedded !== undefined) {
+      const feed = await parseXmlFeed(embedded, feedUrl);
+      feed.repairs = ["feed-inside-html", ...(feed.repairs ?? [])];
+      return feed;
+    }
+    if (looksLikeHtml(xml)) throw notAFeed(feedUrl, "the document is an HTML page");
+    if (root === undefined) throw unparseable(feedUrl, new Error("no XML root element found"));
+  }
+  const format = formatOf(root.name);
+  if (format === undefined) {
+    throw notAFeed(feedUrl, `root element <${root.name}> is not RSS, Atom or RDF`);
+  }
+
+  const renamed = withRecognisedNames(xml, root, format);
+  let firstError: unknown;
+  try {
+    const parsed = (await newParser().parseString(renamed.xml)) as unknown as RssParserFeed;
+    const feed = feedOf(parsed, format, root, feedUrl);
+    if (renamed.renamed) feed.repairs = ["namespace-prefix"];
+    return feed;
+  } catch (err) {
+    firstError = err;
+  }
+  const second =
+    repaired === undefined
+      ? repairFeedXml(renamed.xml)
+      : { xml: withRecognisedNames(repaired.xml, root, format).xml, repairs: repaired.repairs };
+  try {
+    const parsed = (await newParser().parseString(second.xml)) as unknown as RssParserFeed;
+    const feed = feedOf(parsed, format, root, feedUrl);
+    feed.repairs = renamed.renamed ? ["namespace-prefix", ...second.repairs] : second.repairs;
+    return feed;
+  } catch {
+    throw unparseable(feedUrl, firstError);
+  }
+}
+
+/**
+ * Parses feed text (already decoded: see decodeFeedBytes) into a ParsedFeed of raw items, with links
+ * resolved against xml:base and the feed URL. Throws only NewswatchError: NW_FEED_NOT_A_FEED for an
+ * HTML page or a document of another kind, NW_FEED_UNPARSEABLE (with the parser's message) otherwise.
+ */
+export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
+  try {
+    if (looksLikeJson(xml)) return parseJsonFeed(xml, feedUrl);
+    return await parseXmlFeed(xml, feedUrl);
+  } catch (err) {
+    if (err instanceof NewswatchError) throw err;
+    throw unparseable(feedUrl, err);
+  }
+}

@@ -1,0 +1,214 @@
+import stringSimilarity from "string-similarity";
+import { type FieldTokens, tokeniseField } from "./analyse.js";
+import type { TermNode, WordPattern } from "./ast.js";
+import type { MatchField, MatchInput } from "./types.js";
+
+// One article, analysed once and then queried by every candidate topic. Term results are cached by
+// term key, so a phrase shared by many topics (an alias entry) is looked up once per article.
+
+export const MATCH_FIELDS: readonly MatchField[] = ["title", "text", "source", "url"];
+/** Fields searched by a term without a field scope. */
+export const DEFAULT_FIELDS: readonly MatchField[] = ["title", "text"];
+
+/** Where a term (or a NEAR of terms) occurred: positions `start`..`end` inclusive in one field. */
+export interface Span {
+  field: MatchField;
+  start: number;
+  end: number;
+  /** The terms inside the span, each with its own positions. */
+  terms: TermOccurrence[];
+}
+
+export interface TermOccurrence {
+  term: TermNode;
+  field: MatchField;
+  start: number;
+  end: number;
+}
+
+export interface FieldIndex {
+  field: MatchField;
+  tokens: FieldTokens;
+  positions: Map<string, number[]>;
+  /** Distinct tokens in sorted order, built on first use by a prefix term. */
+  sorted: string[] | null;
+}
+
+export class ArticleIndex {
+  readonly input: MatchInput;
+  readonly fields: Record<MatchField, FieldIndex>;
+  private readonly termSpans = new Map<string, Span[]>();
+
+  constructor(input: MatchInput) {
+    this.input = input;
+    this.fields = {
+      title: indexField("title", input.title),
+      text: indexField("text", input.text),
+      source: indexField("source", input.source),
+      url: indexField("url", input.url),
+    };
+  }
+
+  /** Every distinct token of every field (what the presearch index looks up). */
+  *distinctTokens(): Iterable<string> {
+    const seen = new Set<string>();
+    for (const field of MATCH_FIELDS) {
+      for (const token of this.fields[field].positions.keys()) {
+        if (seen.has(token)) continue;
+        seen.add(token);
+        yield token;
+      }
+    }
+  }
+
+  /** The occurrences of a term (word or phrase) in its fields, in field then position order. */
+  spansOfTerm(term: TermNode): Span[] {
+    const cached = this.termSpans.get(term.key);
+    if (cached !== undefined) {
+      return cached[0]?.terms[0]?.term === term ? cached : cached.map((span) => withTerm(span, term));
+    }
+    const spans: Span[] = [];
+    const fields = term.field === null ? DEFAULT_FIELDS : [term.field];
+    for (const field of fields) findTermInField(this.fields[field], term, spans);
+    this.termSpans.set(term.key, spans);
+    return spans;
+  }
+
+  /** The original words of a span, as they appear in the article. */
+  surfaceOf(field: MatchField, start: number, end: number): string {
+    const tokens = this.fields[field].tokens;
+    return tokens.text.slice(tokens.starts[start], tokens.ends[end]);
+  }
+}
+
+/** Cached spans were found for another term with the same key; report them under this one. */
+function withTerm(span: Span, term: TermNode): Span {
+  const first = span.terms[0];
+  if (first === undefined || first.term === term) return span;
+  return { ...span, terms: [{ ...first, term }] };
+}
+
+function indexField(field: MatchField, text: string): FieldIndex {
+  const tokens = tokeniseField(text);
+  const positions = new Map<string, number[]>();
+  tokens.tokens.forEach((token, position) => {
+    const list = positions.get(token);
+    if (list === undefined) positions.set(token, [position]);
+    else list.push(position);
+  });
+  return { field, tokens, positions, sorted: null };
+}
+
+function findTermInField(index: FieldIndex, term: TermNode, into: Span[]): void {
+  const [first, ...rest] = term.words;
+  if (first === undefined) return;
+  const starts = startsOf(index, first);
+  for (const [start, length] of starts) {
+    const end = matchRest(index.tokens.tokens, rest, start + length);
+    if (end < 0) continue;
+    const last = end - 1;
+    into.push({
+      field: index.field,
+      start,
+      end: last,
+      terms: [{ term, field: index.field, start, end: last }],
+    });
+  }
+}
+
+/** Matches the remaining words from `position`; returns the position after the match, or -1. */
+function matchRest(tokens: string[], words: WordPattern[], position: number): number {
+  if (words.length === 0) return position;
+  const [word, ...rest] = words as [WordPattern, ...WordPattern[]];
+  for (const length of [1, 2]) {
+    if (!wordMatchesAt(tokens, word, position, length)) continue;
+    const end = matchRest(tokens, rest, position + length);
+    if (end >= 0) return end;
+  }
+  return -1;
+}
+
+function wordMatchesAt(tokens: string[], word: WordPattern, position: number, length: number): boolean {
+  const token = tokens[position];
+  if (token === undefined) return false;
+  switch (word.kind) {
+    case "exact":
+      return length === 1 && token === word.text;
+    case "prefix":
+      return length === 1 && token.startsWith(word.text);
+    case "fuzzy": {
+      if (length === 1) return isSimilar(word, token);
+      const next = tokens[position + 1];
+      return next !== undefined && isSimilar(word, token + next);
+    }
+  }
+}
+
+/** Where a word starts matching, as [position, token count] pairs in position order. */
+function startsOf(index: FieldIndex, word: WordPattern): [number, number][] {
+  switch (word.kind) {
+    case "exact":
+      return (index.positions.get(word.text) ?? []).map((p) => [p, 1]);
+    case "prefix": {
+      const positions: number[] = [];
+      for (const token of tokensWithPrefix(index, word.text)) positions.push(...(index.positions.get(token) ?? []));
+      positions.sort((a, b) => a - b);
+      return positions.map((p) => [p, 1]);
+    }
+    case "fuzzy":
+      return fuzzyStarts(index, word);
+  }
+}
+
+function tokensWithPrefix(index: FieldIndex, prefix: string): string[] {
+  if (index.sorted === null) index.sorted = [...index.positions.keys()].sort();
+  const sorted = index.sorted;
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((sorted[mid] as string) < prefix) low = mid + 1;
+    else high = mid;
+  }
+  const found: string[] = [];
+  for (let i = low; i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) found.push(sorted[i] as string);
+  return found;
+}
+
+function fuzzyStarts(index: FieldIndex, word: Extract<WordPattern, { kind: "fuzzy" }>): [number, number][] {
+  const starts: [number, number][] = [];
+  const tokens = index.tokens.tokens;
+  const similar = new Map<string, boolean>();
+  const single = (token: string): boolean => {
+    let result = similar.get(token);
+    if (result === undefined) {
+      result = isSimilar(word, token);
+      similar.set(token, result);
+    }
+    return result;
+  };
+  for (let position = 0; position < tokens.length; position++) {
+    const token = tokens[position] as string;
+    if (single(token)) {
+      starts.push([position, 1]);
+      continue;
+    }
+    const next = tokens[position + 1];
+    if (next !== undefined && isSimilar(word, token + next)) starts.push([position, 2]);
+  }
+  return starts;
+}
+
+/**
+ * Dice similarity of bigrams (string-similarity) at least the word's threshold. Two strings whose
+ * lengths are too far apart cannot reach it (they share at most min(a, b) − 1 bigrams), so they are
+ * rejected without comparing.
+ */
+export function isSimilar(word: { text: string; threshold: number }, token: string): boolean {
+  if (token === word.text) return true;
+  const a = word.text.length - 1;
+  const b = token.length - 1;
+  if (a < 1 || b < 1) return false;
+  if ((2 * Math.min(a, b)) / (a + b) < word.threshold) return false;
+  return stringSimilarity.compareTwoStrings(word.text, token) >= word.threshold;
+}

@@ -1,0 +1,138 @@
+import { type ArticleIndex, MATCH_FIELDS, type TermOccurrence } from "./article-index.js";
+import type { MatchField, TermHit } from "./types.js";
+
+// Relevance of a match: for each query term that fired, its rarity (IDF) times a damped count of its
+// occurrences, where an occurrence in the title counts three times one in the text. Pure: the document
+// frequencies come in as a parameter; without them a word's length stands in for its rarity.
+
+/** How many documents of a reference collection contain each normalised token. */
+export interface DocumentFrequencies {
+  documents: number;
+  counts: ReadonlyMap<string, number>;
+}
+
+const FIELD_WEIGHT: Record<MatchField, number> = { title: 3, text: 1, source: 0.5, url: 0.5 };
+const SNIPPET_LENGTH = 200;
+const SNIPPET_LEAD = 70;
+
+/** Inverse document frequency of a normalised token (BM25's form, always positive). */
+export function inverseDocumentFrequency(token: string, frequencies?: DocumentFrequencies): number {
+  if (frequencies === undefined || frequencies.documents === 0) {
+    // Without statistics: longer words tend to be rarer (and "un" less telling than "pyongyang").
+    return 1 + Math.log(1 + token.length / 4);
+  }
+  const df = Math.min(frequencies.counts.get(token) ?? 0, frequencies.documents);
+  return Math.log(1 + (frequencies.documents - df + 0.5) / (df + 0.5));
+}
+
+/** Counts, for each token, the documents that contain it (for `DocumentFrequencies`). */
+export function countDocumentFrequencies(documents: Iterable<Iterable<string>>): DocumentFrequencies {
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const tokens of documents) {
+    total++;
+    for (const token of new Set(tokens)) counts.set(token, (counts.get(token) ?? 0) + 1);
+  }
+  return { documents: total, counts };
+}
+
+export interface ScoredMatch {
+  score: number;
+  hits: TermHit[];
+  matched: string[];
+  snippet: string;
+}
+
+export function scoreOccurrences(
+  occurrences: TermOccurrence[],
+  article: ArticleIndex,
+  frequencies?: DocumentFrequencies,
+): ScoredMatch {
+  const unique = uniqueOccurrences(occurrences);
+  const byTerm = new Map<string, { weight: number; rarity: number; count: number }>();
+  for (const occurrence of unique) {
+    const tokens = article.fields[occurrence.field].tokens.tokens;
+    let rarity = 0;
+    for (let p = occurrence.start; p <= occurrence.end; p++) {
+      rarity += inverseDocumentFrequency(tokens[p] as string, frequencies);
+    }
+    const entry = byTerm.get(occurrence.term.key) ?? { weight: 0, rarity: 0, count: 0 };
+    entry.weight += FIELD_WEIGHT[occurrence.field];
+    entry.rarity += rarity;
+    entry.count++;
+    byTerm.set(occurrence.term.key, entry);
+  }
+  let score = 0;
+  for (const { weight, rarity, count } of byTerm.values()) {
+    score += (rarity / count) * (1 + Math.log(1 + weight));
+  }
+  const hits = unique.map(
+    (o): TermHit => ({
+      term: o.term.field === null ? o.term.source : `${o.term.field}:${o.term.source}`,
+      field: o.field,
+      position: o.start,
+      surface: article.surfaceOf(o.field, o.start, o.end),
+    }),
+  );
+  const matched = [...new Set(hits.map((hit) => hit.surface))];
+  return { score: Math.round(score * 1000) / 1000, hits, matched, snippet: snippetFor(unique, article) };
+}
+
+/** One occurrence per (field, start, end, term), in field then position order. */
+function uniqueOccurrences(occurrences: TermOccurrence[]): TermOccurrence[] {
+  const seen = new Set<string>();
+  const unique: TermOccurrence[] = [];
+  for (const o of occurrences) {
+    const key = `${o.field}\u0000${o.start}\u0000${o.end}\u0000${o.term.key}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(o);
+  }
+  const fieldOrder = (field: MatchField): number => MATCH_FIELDS.indexOf(field);
+  return unique.sort(
+    (a, b) => fieldOrder(a.field) - fieldOrder(b.field) || a.start - b.start || a.end - b.end,
+  );
+}
+
+/**
+ * About 200 characters of the text around its densest cluster of hits; when only the title (or the
+ * source or URL) matched, the opening of the text, or the title when there is no text.
+ */
+export function snippetFor(occurrences: TermOccurrence[], article: ArticleIndex): string {
+  const text = article.fields.text.tokens;
+  const inText = occurrences.filter((o) => o.field === "text");
+  if (inText.length === 0) {
+    const fallback = text.text.trim() === "" ? article.input.title : text.text;
+    return cut(fallback, 0);
+  }
+  let best = inText[0] as TermOccurrence;
+  let bestCount = 0;
+  for (const candidate of inText) {
+    const from = text.starts[candidate.start] as number;
+    const count = inText.filter((o) => {
+      const at = text.starts[o.start] as number;
+      return at >= from && at < from + SNIPPET_LENGTH - SNIPPET_LEAD;
+    }).length;
+    if (count > bestCount) {
+      best = candidate;
+      bestCount = count;
+    }
+  }
+  return cut(text.text, Math.max(0, (text.starts[best.start] as number) - SNIPPET_LEAD));
+}
+
+/** SNIPPET_LENGTH characters from about `from`, on word boundaries, whitespace collapsed, with ellipses. */
+function cut(text: string, from: number): string {
+  let start = from;
+  if (start > 0) {
+    const space = text.lastIndexOf(" ", start);
+    start = space < 0 || start - space > 20 ? start : space + 1;
+  }
+  let end = Math.min(text.length, start + SNIPPET_LENGTH);
+  if (end < text.length) {
+    const space = text.lastIndexOf(" ", end);
+    if (space > start + SNIPPET_LENGTH / 2) end = space;
+  }
+  const body = text.slice(start, end).replace(/\s+/g, " ").trim();
+  return `${start > 0 ? "…" : ""}${body}${end < text.length ? "…" : ""}`;
+}
