@@ -148,3 +148,18 @@ function readHeaders(reader: ConfigReader, field: Field): Record<string, string>
   }
   return valid ? headers : undefined;
 }
+
+export function readDeliveries(
+  reader: ConfigReader,
+  field: Field,
+  required: boolean,
+): ChannelSpec[] | undefined {
+  const items = reader.list(field);
+  if (items === undefined) return undefined;
+  if (required && items.length === 0) {
+    reader.report(field, "must list at least one channel");
+    return undefined;
+  }
+  const channels = items.map((item) => readChannel(reader, item));
+  return channels.every((channel) => channel !== undefined) ? (channels as ChannelSpec[]) : undefined;
+}

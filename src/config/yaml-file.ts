@@ -35,13 +35,14 @@ export function parseYamlFile(
     root: doc.contents,
     hasSyntaxErrors: doc.errors.length > 0,
   };
-  const problems = doc.errors.map((error) =>
-    problemAt(file, error.pos[0], `YAML ${describeYamlError(error.code, error.message)}`),
-  );
+  const problems = doc.errors.map((error) => {
+    const start = error.pos[0];
+    if (error.code === "DUPLICATE_KEY") {
+      // The parser points at the key's first character; read the key up to its `:`.
+      const key = (/^(?:"[^"\n]*"|'[^'\n]*'|[^:\n,{}]+)/.exec(text.slice(start))?.[0] ?? "").trim();
+      return problemAt(file, start, `duplicate key '${key}' (a key may appear only once in a mapping)`);
+    }
+    return problemAt(file, start, `YAML syntax error: ${error.message}`);
+  });
   return { file, problems };
-}
-
-function describeYamlError(code: string, message: string): string {
-  if (code === "DUPLICATE_KEY") return "error: a key appears twice in the same mapping";
-  return `syntax error: ${message.replace(/\s+at line \d+, column \d+.*$/s, "")}`;
 }

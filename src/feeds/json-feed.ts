@@ -72,7 +72,7 @@ function itemOf(item: Json, base: string, feedLanguage: string | undefined): Raw
   if (guid !== undefined) raw.guid = guid;
   if (title !== undefined) raw.title = title;
   // content_text is plain text: escape it so the HTML stage keeps a literal "<" as written.
-  const content = html ?? (text === undefined ? undefined : text.replaceAll("&", "&amp;").replaceAll("<", "&lt;"));
+  const content = html ?? (text === undefined ? undefined : text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;"));
   if (content !== undefined) raw.content = content;
   if (summary !== undefined) raw.summary = summary;
   if (published !== undefined) raw.published = published;

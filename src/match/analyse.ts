@@ -13,10 +13,36 @@
 
 const DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
 const WORD_RUN = /[\p{L}\p{N}\p{M}]+/gu;
+const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
-const IDEOGRAPHIC = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const IDEOGRAPHIC_CHAR = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]$/u;
 const APOSTROPHES = new Set(["'", "\u2019", "\u02bc", "\u2032"]);
+
+// Character classes, looked up per code point while scanning (the regular expressions are only asked
+// once per distinct character): separator, ASCII word character, other word character, ideograph.
+const SEPARATOR = 1;
+const ASCII_WORD = 2;
+const WORD = 3;
+const IDEOGRAPH = 4;
+const basicPlaneClasses = new Uint8Array(0x10000);
+const otherPlaneClasses = new Map<number, number>();
+
+function classifyCodePoint(codePoint: number): number {
+  if (codePoint < 0x10000) {
+    const known = basicPlaneClasses[codePoint] as number;
+    if (known !== 0) return known;
+  } else {
+    const known = otherPlaneClasses.get(codePoint);
+    if (known !== undefined) return known;
+  }
+  const char = String.fromCodePoint(codePoint);
+  let kind = SEPARATOR;
+  if (IDEOGRAPHIC_CHAR.test(char)) kind = IDEOGRAPH;
+  else if (WORD_CHAR.test(char)) kind = codePoint < 0x80 ? ASCII_WORD : WORD;
+  if (codePoint < 0x10000) basicPlaneClasses[codePoint] = kind;
+  else otherPlaneClasses.set(codePoint, kind);
+  return kind;
+}
 
 /** NFKC, case fold and accent removal of a piece of text (not split into words). */
 export function normaliseText(text: string): string {
@@ -38,17 +64,31 @@ export interface FieldTokens {
 /** Splits text into normalised tokens with their original offsets. */
 export function tokeniseField(text: string): FieldTokens {
   const result: FieldTokens = { text, tokens: [], starts: [], ends: [] };
-  for (const run of text.matchAll(WORD_RUN)) {
-    const raw = run[0];
-    const start = run.index;
-    if (isPossessiveS(text, raw, start)) continue;
-    if (ASCII_ONLY.test(raw)) {
-      push(result, raw.toLowerCase(), start, start + raw.length);
-    } else if (IDEOGRAPHIC.test(raw)) {
-      pushMixedScriptRun(result, raw, start);
-    } else {
-      pushNormalisedRun(result, raw, start, start + raw.length);
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    let codePoint = text.codePointAt(i) as number;
+    let kind = classifyCodePoint(codePoint);
+    if (kind === SEPARATOR) {
+      i += codePoint > 0xffff ? 2 : 1;
+      continue;
     }
+    const start = i;
+    let onlyAscii = true;
+    let hasIdeograph = false;
+    while (kind !== SEPARATOR) {
+      if (kind !== ASCII_WORD) onlyAscii = false;
+      if (kind === IDEOGRAPH) hasIdeograph = true;
+      i += codePoint > 0xffff ? 2 : 1;
+      if (i >= length) break;
+      codePoint = text.codePointAt(i) as number;
+      kind = classifyCodePoint(codePoint);
+    }
+    const raw = text.slice(start, i);
+    if (isPossessiveS(text, raw, start)) continue;
+    if (onlyAscii) push(result, raw.toLowerCase(), start, i);
+    else if (hasIdeograph) pushMixedScriptRun(result, raw, start);
+    else pushNormalisedRun(result, raw, start, i);
   }
   return result;
 }

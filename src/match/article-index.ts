@@ -50,15 +50,12 @@ export class ArticleIndex {
   }
 
   /** Every distinct token of every field (what the presearch index looks up). */
-  *distinctTokens(): Iterable<string> {
-    const seen = new Set<string>();
-    for (const field of MATCH_FIELDS) {
-      for (const token of this.fields[field].positions.keys()) {
-        if (seen.has(token)) continue;
-        seen.add(token);
-        yield token;
-      }
+  distinctTokens(): Set<string> {
+    const tokens = new Set(this.fields.title.positions.keys());
+    for (const field of ["text", "source", "url"] as const) {
+      for (const token of this.fields[field].positions.keys()) tokens.add(token);
     }
+    return tokens;
   }
 
   /** The occurrences of a term (word or phrase) in its fields, in field then position order. */
@@ -91,11 +88,13 @@ function withTerm(span: Span, term: TermNode): Span {
 function indexField(field: MatchField, text: string): FieldIndex {
   const tokens = tokeniseField(text);
   const positions = new Map<string, number[]>();
-  tokens.tokens.forEach((token, position) => {
-    const list = positions.get(token);
-    if (list === undefined) positions.set(token, [position]);
-    else list.push(position);
-  });
+  const list = tokens.tokens;
+  for (let position = 0; position < list.length; position++) {
+    const token = list[position] as string;
+    const known = positions.get(token);
+    if (known === undefined) positions.set(token, [position]);
+    else known.push(position);
+  }
   return { field, tokens, positions, sorted: null };
 }
 

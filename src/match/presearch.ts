@@ -86,14 +86,19 @@ function union(options: (Requirement | null)[]): Requirement | null {
   return { exact: [...exact], prefixes: [...prefixes], cost: Math.min(1, cost) };
 }
 
+/** A node of the prefix trie: children by UTF-16 code unit, and the topics whose prefix ends here. */
+interface PrefixNode {
+  children: Map<number, PrefixNode>;
+  topics: number[] | null;
+}
+
 /**
- * Topic numbers by required word. Prefixes are kept per length, so the prefixes matching a token are
- * found with one hash look-up per distinct prefix length (a handful) instead of a scan.
+ * Topic numbers by required word. Prefixes sit in a trie walked along each article token, so the
+ * prefixes of a token are found in one pass over its characters, without building substrings.
  */
 export class PresearchIndex {
   private readonly byToken = new Map<string, number[]>();
-  private readonly byPrefixLength = new Map<number, Map<string, number[]>>();
-  private prefixLengths: number[] = [];
+  private readonly prefixes: PrefixNode = { children: new Map(), topics: null };
   private readonly alwaysEvaluated: number[] = [];
   private readonly stamps: Uint32Array;
   private epoch = 0;
@@ -106,16 +111,8 @@ export class PresearchIndex {
         return;
       }
       for (const token of requirement.exact) addTo(this.byToken, token, topic);
-      for (const prefix of requirement.prefixes) {
-        let forLength = this.byPrefixLength.get(prefix.length);
-        if (forLength === undefined) {
-          forLength = new Map();
-          this.byPrefixLength.set(prefix.length, forLength);
-        }
-        addTo(forLength, prefix, topic);
-      }
+      for (const prefix of requirement.prefixes) this.addPrefix(prefix, topic);
     });
-    this.prefixLengths = [...this.byPrefixLength.keys()].sort((a, b) => a - b);
   }
 
   /** How many topics are evaluated for every article. */
@@ -130,24 +127,43 @@ export class PresearchIndex {
       this.stamps.fill(0);
       this.epoch = 1;
     }
-    const found: number[] = [...this.alwaysEvaluated];
-    for (const topic of this.alwaysEvaluated) this.stamps[topic] = this.epoch;
-    const mark = (topics: number[] | undefined): void => {
-      if (topics === undefined) return;
+    const found: number[] = [];
+    const mark = (topics: number[] | null | undefined): void => {
+      if (topics == null) return;
       for (const topic of topics) {
         if (this.stamps[topic] === this.epoch) continue;
         this.stamps[topic] = this.epoch;
         found.push(topic);
       }
     };
+    mark(this.alwaysEvaluated);
+    const root = this.prefixes;
+    const walkPrefixes = root.children.size > 0;
     for (const token of tokens) {
       mark(this.byToken.get(token));
-      for (const length of this.prefixLengths) {
-        if (length > token.length) break;
-        mark(this.byPrefixLength.get(length)?.get(token.slice(0, length)));
+      if (!walkPrefixes) continue;
+      let node: PrefixNode | undefined = root;
+      for (let i = 0; i < token.length && node !== undefined; i++) {
+        node = node.children.get(token.charCodeAt(i));
+        if (node !== undefined) mark(node.topics);
       }
     }
     return found.sort((a, b) => a - b);
+  }
+
+  private addPrefix(prefix: string, topic: number): void {
+    let node = this.prefixes;
+    for (let i = 0; i < prefix.length; i++) {
+      const code = prefix.charCodeAt(i);
+      let child = node.children.get(code);
+      if (child === undefined) {
+        child = { children: new Map(), topics: null };
+        node.children.set(code, child);
+      }
+      node = child;
+    }
+    if (node.topics === null) node.topics = [topic];
+    else if (node.topics[node.topics.length - 1] !== topic) node.topics.push(topic);
   }
 }
 

@@ -42,8 +42,11 @@ export async function connectRedis(
     retryStrategy: (times) => (connectedOnce ? Math.min(times * 200, 5000) : null),
     ...options.extra,
   });
-  // Without a listener ioredis prints every connection error; we report them ourselves.
-  redis.on("error", () => {});
+  // Without a listener ioredis prints every connection error; we report the first one ourselves.
+  let firstError: Error | undefined;
+  redis.on("error", (err: Error) => {
+    firstError ??= err;
+  });
   const timer = new Promise<never>((_, reject) => {
     const t = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     t.unref();
@@ -55,6 +58,6 @@ export async function connectRedis(
     return redis;
   } catch (err) {
     redis.disconnect();
-    throw unreachable(url, err);
+    throw unreachable(url, firstError ?? err);
   }
 }

@@ -51,7 +51,7 @@ describe("loadConfig: every problem at once, each at its file:line:col", () => {
   it("reports a key written twice in one mapping", async () => {
     const file = await configFile("server:\n  port: 1\n  port: 2\n");
     expect(await problemsOf(file)).toEqual([
-      "newswatch.yaml:3:3: YAML error: a key appears twice in the same mapping",
+      "newswatch.yaml:3:3: duplicate key 'port' (a key may appear only once in a mapping)",
     ]);
   });
 
