@@ -132,7 +132,12 @@ const t0 = Date.parse("2026-11-01T00:00:00.000Z");
 /** The clock of the i-th indexed article: a steady stream that fills LARGE articles into one window. */
 const clockAt = (i: number) => t0 + Math.floor((i / LARGE) * (WINDOW_MS * 0.98));
 
-async function fill(index: RedisStoryIndex, from: number, to: number, recent: ArticleToAssign[]): Promise<void> {
+async function fill(
+  index: RedisStoryIndex,
+  from: number,
+  to: number,
+  recent: ArticleToAssign[],
+): Promise<void> {
   let next = from;
   const worker = async () => {
     while (next < to) {
@@ -148,7 +153,11 @@ async function fill(index: RedisStoryIndex, from: number, to: number, recent: Ar
   await Promise.all(Array.from({ length: FILL_PIPELINES }, worker));
 }
 
-async function measureChecks(index: RedisStoryIndex, indexed: number, recent: ArticleToAssign[]): Promise<number> {
+async function measureChecks(
+  index: RedisStoryIndex,
+  indexed: number,
+  recent: ArticleToAssign[],
+): Promise<number> {
   const now = clockAt(indexed);
   const probes: ArticleToAssign[] = [];
   for (let i = 0; i < PROBES; i++) {
@@ -182,6 +191,8 @@ async function main(): Promise<void> {
     windowMs: WINDOW_MS,
     storyWindowMs: 3 * DAY_MS,
     thresholds: DEFAULT_DEDUP_THRESHOLDS,
+    // Sized for the volume it will hold, as a deployment would be.
+    capacity: LARGE,
   });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
@@ -189,17 +200,27 @@ async function main(): Promise<void> {
     const recent: ArticleToAssign[] = [];
     let started = performance.now();
     await fill(index, 0, SMALL, recent);
-    out(`filled ${SMALL.toLocaleString("en")} articles in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    out(
+      `filled ${SMALL.toLocaleString("en")} articles in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     const smallRate = await measureChecks(index, SMALL, recent);
-    out(`dedup checks/s with ${SMALL.toLocaleString("en")} indexed:    ${Math.round(smallRate).toLocaleString("en")}`);
+    out(
+      `dedup checks/s with ${SMALL.toLocaleString("en")} indexed:    ${Math.round(smallRate).toLocaleString("en")}`,
+    );
     const smallMemory = await prefixMemory(redis, pattern);
-    out(`  memory: ${(smallMemory.bytes / (SMALL + PROBES)).toFixed(0)} B/article (${smallMemory.keys} keys)`);
+    out(
+      `  memory: ${(smallMemory.bytes / (SMALL + PROBES)).toFixed(0)} B/article (${smallMemory.keys} keys)`,
+    );
 
     started = performance.now();
     await fill(index, SMALL, LARGE, recent);
-    out(`filled to ${LARGE.toLocaleString("en")} articles in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    out(
+      `filled to ${LARGE.toLocaleString("en")} articles in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     const largeRate = await measureChecks(index, LARGE, recent);
-    out(`dedup checks/s with ${LARGE.toLocaleString("en")} indexed: ${Math.round(largeRate).toLocaleString("en")}`);
+    out(
+      `dedup checks/s with ${LARGE.toLocaleString("en")} indexed: ${Math.round(largeRate).toLocaleString("en")}`,
+    );
     out(`  ratio large/small: ${(largeRate / smallRate).toFixed(2)} (target ≥ 0.67)`);
     const indexed = LARGE + 2 * PROBES;
     const largeMemory = await prefixMemory(redis, pattern);
@@ -220,7 +241,9 @@ async function main(): Promise<void> {
   ].map((row) => row.title);
   for (const stored of [1_000, 10_000, 100_000]) {
     const rate = naiveBaseline(titles, stored);
-    out(`naive baseline (string-similarity vs every title) with ${stored.toLocaleString("en")} stored: ${rate.toFixed(1)} checks/s`);
+    out(
+      `naive baseline (string-similarity vs every title) with ${stored.toLocaleString("en")} stored: ${rate.toFixed(1)} checks/s`,
+    );
   }
 }
 

@@ -1,7 +1,6 @@
 import { readDeliveries } from "./channels.js";
 import { didYouMean } from "./did-you-mean.js";
-import type { ConfigReader, Field, MapEntry } from "./reader.js";
-import { offsetOf } from "./reader.js";
+import { type ConfigReader, type Field, type MapEntry, offsetOf } from "./reader.js";
 import { canonicalTimeZone, describeCronProblem, describeTimeZoneProblem } from "./schedule.js";
 import {
   CONFIG_DEFAULTS,

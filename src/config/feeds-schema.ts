@@ -2,8 +2,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { FeedSpec } from "../feeds/types.js";
-import type { ConfigReader, Field, MapEntry } from "./reader.js";
-import { offsetOf } from "./reader.js";
+import { type ConfigReader, type Field, type MapEntry, offsetOf } from "./reader.js";
 import {
   CONFIG_DEFAULTS,
   definedOnce,

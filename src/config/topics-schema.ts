@@ -1,5 +1,4 @@
-import type { ConfigReader, Field, LocatedString, MapEntry } from "./reader.js";
-import { offsetOf } from "./reader.js";
+import { type ConfigReader, type Field, type LocatedString, type MapEntry, offsetOf } from "./reader.js";
 import {
   CONFIG_DEFAULTS,
   firstDefinedAt,

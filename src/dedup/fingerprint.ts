@@ -75,7 +75,11 @@ export interface DedupThresholds {
 }
 
 /** Measured on test/fixtures/dedup (see scripts there): the widest margin between copies and look-alikes. */
-export const DEFAULT_DEDUP_THRESHOLDS: DedupThresholds = { jaccard: 0.35, titleSimilarity: 0.6, jaccardAlone: 0.8 };
+export const DEFAULT_DEDUP_THRESHOLDS: DedupThresholds = {
+  jaccard: 0.35,
+  titleSimilarity: 0.6,
+  jaccardAlone: 0.8,
+};
 
 const seedCache = new Map<number, Uint32Array>();
 function seedsFor(numHashes: number): Uint32Array {
@@ -198,7 +202,8 @@ export function compareFingerprints(a: ComparableFingerprint, b: ComparableFinge
 /** The decision of the confirmation rule for measures already computed. */
 export function isSimilarEnough(similarity: Similarity, thresholds: DedupThresholds): boolean {
   if (similarity.numbersConflict) return false;
-  if (similarity.headlineOnly) return similarity.titleSimilarity === 1 && similarity.jaccard >= thresholds.jaccard;
+  if (similarity.headlineOnly)
+    return similarity.titleSimilarity === 1 && similarity.jaccard >= thresholds.jaccard;
   if (similarity.jaccard >= thresholds.jaccardAlone) return true;
   return similarity.jaccard >= thresholds.jaccard && similarity.titleSimilarity >= thresholds.titleSimilarity;
 }

@@ -21,7 +21,9 @@ export function candidateProbability(similarity: number, banding: Banding): numb
 /** One 32-bit key per band, as 8 hex digits; the band number is part of the hash, so bands never collide by design. */
 export function bandKeys(signature: Uint32Array, banding: Banding = DEFAULT_BANDING): string[] {
   if (banding.bands * banding.rows > signature.length) {
-    throw new RangeError(`banding ${banding.bands}×${banding.rows} needs more than ${signature.length} positions`);
+    throw new RangeError(
+      `banding ${banding.bands}×${banding.rows} needs more than ${signature.length} positions`,
+    );
   }
   const keys: string[] = [];
   for (let band = 0; band < banding.bands; band++) {

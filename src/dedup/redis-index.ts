@@ -9,7 +9,7 @@
 //   …:i:<gen>:<shard>      hash: 8-byte identity digest → ref          (small hashes stay listpacks)
 //   …:b:<gen>:<shard>      hash: 4-byte band key → up to 15 refs, 4 bytes each
 // Hash fields cannot expire one by one before Redis 7.4, so identity and bucket hashes are written per
-// generation (a quarter of the window) and expire whole; lookups read the generations the window spans,
+// generation (half the window by default) and expire whole; lookups read the generations the window spans,
 // and every record carries its indexing time so that the window is exact however late a key expires.
 
 import { createHash } from "node:crypto";
@@ -54,7 +54,7 @@ export interface ArticleToAssign {
 }
 
 const DEFAULT_CAPACITY = 1_000_000;
-const DEFAULT_GENERATIONS = 4;
+const DEFAULT_GENERATIONS = 2;
 /** Hash entries aimed for per shard: well under Redis's default listpack limit of 128. */
 const ENTRIES_PER_SHARD = 64;
 const IDENTITY_KINDS = 3;
@@ -289,7 +289,10 @@ function shardBitsFor(entries: number): number {
 
 function idBytes(id: string): Buffer {
   if (!/^[0-9a-f]{40}$/.test(id)) {
-    throw new NewswatchError("NW_INPUT_INVALID", `article id must be 40 lower-case hex digits (sha1), got "${id}"`);
+    throw new NewswatchError(
+      "NW_INPUT_INVALID",
+      `article id must be 40 lower-case hex digits (sha1), got "${id}"`,
+    );
   }
   return Buffer.from(id, "hex");
 }
@@ -366,7 +369,10 @@ export class RedisStoryIndex {
     });
   }
 
-  private scriptArguments({ article, fingerprint }: ArticleToAssign, now: Date): Array<string | Buffer | number> {
+  private scriptArguments(
+    { article, fingerprint }: ArticleToAssign,
+    now: Date,
+  ): Array<string | Buffer | number> {
     const body = packRecordBody(fingerprint);
     const thresholds = this.options.thresholds;
     const identities = [

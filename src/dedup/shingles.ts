@@ -10,7 +10,11 @@ const LEADING_TAG =
 const TRAILING_OUTLET = /\s+[-|–—]\s+([^-|–—]+)$/;
 
 /** A byline or dateline opening the text: "By Jane Doe, Reuters", "LONDON (Reuters) -". */
-const LEADING_BYLINE = /^\s*by\s+[\p{Lu}][\p{L}'.-]*(?:\s+[\p{Lu}][\p{L}'.-]*){0,3}(?:\s+and\s+[\p{Lu}][\p{L}'.-]*(?:\s+[\p{Lu}][\p{L}'.-]*){0,3})?\s*(?:,\s*[\p{Lu}][\p{L} ]{0,30})?\s*[\n|.:;-]?\s*/u;
+const NAME = String.raw`\p{Lu}[\p{L}'.-]*(?:\s+\p{Lu}[\p{L}'.-]*){0,3}`;
+const LEADING_BYLINE = new RegExp(
+  String.raw`^\s*[Bb]y\s+${NAME}(?:\s+and\s+${NAME})?(?:,\s*\p{Lu}\p{L}*)?\s*[|:;–—-]?\s+`,
+  "u",
+);
 const LEADING_DATELINE = /^\s*[\p{Lu}][\p{Lu} .,'/-]{1,40}(?:\s*\([^)]{1,30}\))?\s*[-–—]+\s+/u;
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
@@ -47,7 +51,12 @@ export function stripByline(text: string): string {
 
 /** Lower-cased, accent-free word tokens after NFKC: "Kim Jong-un's" → ["kim", "jong", "un", "s"]. */
 export function normaliseTokens(text: string): string[] {
-  const folded = text.normalize("NFKC").toLowerCase().normalize("NFD").replace(/\p{M}+/gu, "").normalize("NFC");
+  const folded = text
+    .normalize("NFKC")
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .normalize("NFC");
   return folded.match(TOKEN) ?? [];
 }
 

@@ -81,7 +81,7 @@ function isTrackingParam(name: string): boolean {
 
 function isAmpParam(name: string, value: string): boolean {
   const accepts = AMP_PARAMS.get(name.toLowerCase());
-  return accepts !== undefined && accepts(value);
+  return accepts?.(value) === true;
 }
 
 /** `%7e` → `~`, `%2f` → `%2F`: escapes of unreserved characters decoded, the rest upper-cased. */
@@ -167,7 +167,8 @@ export function canonicaliseUrl(url: string): string {
   }
   const scheme = parsed.protocol.toLowerCase();
   const port = parsed.port === "" ? "" : `:${parsed.port}`;
-  const userinfo = parsed.username === "" ? "" : `${parsed.username}${parsed.password ? `:${parsed.password}` : ""}@`;
+  const userinfo =
+    parsed.username === "" ? "" : `${parsed.username}${parsed.password ? `:${parsed.password}` : ""}@`;
   const host = normaliseHost(parsed.hostname);
   return `${scheme}//${userinfo}${host}${port}${normalisePath(parsed.pathname)}${normaliseQuery(parsed.search)}`;
 }

@@ -107,10 +107,21 @@ function utc(
   millisecond: number,
   offsetMinutes: number,
 ): Date | undefined {
-  if (year < 1000 || month < 0 || month > 11 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return undefined;
+  if (
+    year < 1000 ||
+    month < 0 ||
+    month > 11 ||
+    day < 1 ||
+    day > 31 ||
+    hour > 24 ||
+    minute > 59 ||
+    second > 60
+  )
+    return undefined;
   // Date.UTC would roll 31 September over into October: a day the month does not have is no date.
   if (new Date(Date.UTC(year, month, day)).getUTCMonth() !== month) return undefined;
-  const time = Date.UTC(year, month, day, hour, minute, Math.min(second, 59), millisecond) - offsetMinutes * 60_000;
+  const time =
+    Date.UTC(year, month, day, hour, minute, Math.min(second, 59), millisecond) - offsetMinutes * 60_000;
   return Number.isNaN(time) ? undefined : new Date(time);
 }
 
@@ -172,7 +183,12 @@ function monthIndex(name: string): number | undefined {
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .replace("ä", "ae");
-  return OTHER_MONTHS[plain] ?? OTHER_MONTHS[plain.slice(0, 4)] ?? MONTHS[plain.slice(0, 3)] ?? OTHER_MONTHS[plain.slice(0, 3)];
+  return (
+    OTHER_MONTHS[plain] ??
+    OTHER_MONTHS[plain.slice(0, 4)] ??
+    MONTHS[plain.slice(0, 3)] ??
+    OTHER_MONTHS[plain.slice(0, 3)]
+  );
 }
 
 // [Day,] 4 Sep 2023 12:34[:56] [zone] — the day name may be wrong, misspelt or absent.
@@ -182,7 +198,8 @@ const RFC_822 =
 // Sep 4, 2023 12:34:56 PM EST / Monday, September 4 2023 12:34 / Mon Sep 04 12:34:56 UTC 2023
 const MONTH_FIRST =
   /^(?:\p{L}+\.?,?\s+)?(\p{L}{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:[\s,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?)?\s*(.*)$/iu;
-const ASCTIME = /^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(?:([A-Za-z]+|[+-]\d{4})\s+)?(\d{4})$/;
+const ASCTIME =
+  /^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(?:([A-Za-z]+|[+-]\d{4})\s+)?(\d{4})$/;
 
 // 2023/09/04 12:34:56 +0900, 04.09.2023 12:34 (day first when dots are used, as in Europe)
 const SLASHED = /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?:[\sT]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(.*)$/;
@@ -202,7 +219,16 @@ function parseRfc822(text: string): Date | undefined {
   const month = monthIndex(monthName!);
   const offset = zoneOffset(zone ?? "");
   if (month === undefined || offset === undefined) return undefined;
-  return utc(fullYear(year!), month, Number(day), hour24(hour, meridiem), Number(minute ?? 0), Number(second ?? 0), 0, offset);
+  return utc(
+    fullYear(year!),
+    month,
+    Number(day),
+    hour24(hour, meridiem),
+    Number(minute ?? 0),
+    Number(second ?? 0),
+    0,
+    offset,
+  );
 }
 
 function parseMonthFirst(text: string): Date | undefined {
@@ -220,7 +246,16 @@ function parseMonthFirst(text: string): Date | undefined {
   const month = monthIndex(monthName!);
   const offset = zoneOffset(zone ?? "");
   if (month === undefined || offset === undefined) return undefined;
-  return utc(Number(year), month, Number(day), hour24(hour, meridiem), Number(minute ?? 0), Number(second ?? 0), 0, offset);
+  return utc(
+    Number(year),
+    month,
+    Number(day),
+    hour24(hour, meridiem),
+    Number(minute ?? 0),
+    Number(second ?? 0),
+    0,
+    offset,
+  );
 }
 
 function parseNumeric(text: string): Date | undefined {
@@ -232,7 +267,16 @@ function parseNumeric(text: string): Date | undefined {
   const [hour, minute, second, zone] = (slashed ?? dotted!).slice(4);
   const offset = zoneOffset(zone ?? "");
   if (offset === undefined) return undefined;
-  return utc(Number(year), Number(month) - 1, Number(day), Number(hour ?? 0), Number(minute ?? 0), Number(second ?? 0), 0, offset);
+  return utc(
+    Number(year),
+    Number(month) - 1,
+    Number(day),
+    Number(hour ?? 0),
+    Number(minute ?? 0),
+    Number(second ?? 0),
+    0,
+    offset,
+  );
 }
 
 /** Reads a feed date; undefined when the text is not a date we can trust. */
@@ -244,7 +288,8 @@ export function parseFeedDate(text: string | undefined): Date | undefined {
     // "Mon, 04 Sep 2023 12:00:00 +0000 (UTC)": the comment repeats the zone.
     .replace(/\s*\([^)]*\)$/, "");
   if (cleaned === "" || cleaned.length > 80) return undefined;
-  const date = parseIso8601(cleaned) ?? parseRfc822(cleaned) ?? parseMonthFirst(cleaned) ?? parseNumeric(cleaned);
+  const date =
+    parseIso8601(cleaned) ?? parseRfc822(cleaned) ?? parseMonthFirst(cleaned) ?? parseNumeric(cleaned);
   if (date === undefined) return undefined;
   const year = date.getUTCFullYear();
   return year >= 1900 && year <= 9999 ? date : undefined;
@@ -270,7 +315,10 @@ export function resolveItemDates(
   now: Date,
 ): ItemDates {
   const published =
-    parseFeedDate(raw.pubDate) ?? parseFeedDate(raw.published) ?? parseFeedDate(raw.dcDate) ?? parseFeedDate(raw.updated);
+    parseFeedDate(raw.pubDate) ??
+    parseFeedDate(raw.published) ??
+    parseFeedDate(raw.dcDate) ??
+    parseFeedDate(raw.updated);
   const publishedIso = clamp(published ?? now, now).toISOString();
   const updated = parseFeedDate(raw.updated);
   const updatedIso = updated === undefined ? undefined : clamp(updated, now).toISOString();

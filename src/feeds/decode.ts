@@ -19,7 +19,7 @@ const CHARSET_SUPERSETS: Record<string, Charset> = {
   iso88591: "windows-1252",
   latin1: "windows-1252",
   "latin-1": "windows-1252",
-  "l1": "windows-1252",
+  l1: "windows-1252",
   cp1252: "windows-1252",
   "x-cp1252": "windows-1252",
   gb2312: "gb18030",
@@ -29,13 +29,13 @@ const CHARSET_SUPERSETS: Record<string, Charset> = {
   "euc-cn": "gb18030",
   "euc-kr": "cp949",
   "ks_c_5601-1987": "cp949",
-  "ks_c_5601": "cp949",
+  ks_c_5601: "cp949",
   "x-windows-949": "cp949",
-  "shift_jis": "cp932",
+  shift_jis: "cp932",
   "shift-jis": "cp932",
   sjis: "cp932",
   "x-sjis": "cp932",
-  "ms_kanji": "cp932",
+  ms_kanji: "cp932",
   "windows-31j": "cp932",
   "tis-620": "windows-874",
   "iso-8859-11": "windows-874",
@@ -58,7 +58,10 @@ function isUtf8(charset: Charset): boolean {
 /** The charset iconv-lite should decode with, or undefined for a name nobody knows. */
 function resolveCharset(name: string | undefined): Charset | undefined {
   if (name === undefined) return undefined;
-  const lower = name.trim().toLowerCase().replace(/^["']|["']$/g, "");
+  const lower = name
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, "");
   if (lower === "") return undefined;
   const charset = CHARSET_SUPERSETS[lower] ?? lower;
   if (isUtf8(charset)) return UTF8;

@@ -7,7 +7,17 @@
 import { decode } from "html-entities";
 
 /** Elements whose content is never reader-visible text. */
-const DROPPED_WITH_CONTENT = ["script", "style", "noscript", "iframe", "template", "svg", "math", "head", "object"];
+const DROPPED_WITH_CONTENT = [
+  "script",
+  "style",
+  "noscript",
+  "iframe",
+  "template",
+  "svg",
+  "math",
+  "head",
+  "object",
+];
 
 /** Elements that start a new paragraph. */
 const PARAGRAPH_ELEMENTS = new Set([
@@ -49,16 +59,24 @@ const PARAGRAPH_ELEMENTS = new Set([
 const LINE_ELEMENTS = new Set(["br", "li", "dt", "dd", "tr", "caption", "option"]);
 
 /** Elements whose boundaries separate words. */
-const SPACE_ELEMENTS = new Set(["td", "th", "img", "input", "button", "label", "select", "textarea", "video", "audio"]);
+const SPACE_ELEMENTS = new Set([
+  "td",
+  "th",
+  "img",
+  "input",
+  "button",
+  "label",
+  "select",
+  "textarea",
+  "video",
+  "audio",
+]);
 
 /** Tag names that, written as text, show the HTML was escaped twice (`&lt;p&gt;` in a description). */
 const ESCAPED_MARKUP =
   /<\/?(?:p|div|br|a|b|i|u|em|strong|span|img|ul|ol|li|h[1-6]|blockquote|table|tr|td|th|font|iframe|script|style|figure|figcaption|hr|sup|sub|small|code|pre|section|article|center|q|cite|abbr|noscript|picture|source|video|object|embed|param)(?:\s[^<>]*)?\/?>/i;
 
-const DROPPED = new RegExp(
-  `<(${DROPPED_WITH_CONTENT.join("|")})\\b[^>]*>[\\s\\S]*?(?:<\\/\\1\\s*>|$)`,
-  "gi",
-);
+const DROPPED = new RegExp(`<(${DROPPED_WITH_CONTENT.join("|")})\\b[^>]*>[\\s\\S]*?(?:<\\/\\1\\s*>|$)`, "gi");
 
 // Attribute values are not tracked: a ">" inside one is rare, a quote left open is not.
 const TAG = /<(\/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*>/g;
@@ -77,7 +95,8 @@ function cp1252Byte(char: string): number | undefined {
   return code >= 0x80 && code <= 0x9f ? code : undefined;
 }
 
-const MOJIBAKE_RUN = /[\u00C2-\u00F4][\u0080-\u00BF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2013\u2014\u2018-\u201A\u201C-\u201E\u2020-\u2022\u2026\u2030\u2039\u203A\u20AC\u2122]+/g;
+const MOJIBAKE_RUN =
+  /[\u00C2-\u00F4][\u0080-\u00BF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2013\u2014\u2018-\u201A\u201C-\u201E\u2020-\u2022\u2026\u2030\u2039\u203A\u20AC\u2122]+/g;
 
 /** What mojibake usually hides: Latin letters, punctuation, currency, Greek and Cyrillic. */
 const PLAUSIBLE_REPAIR = /^[\u00A0-\u024F\u0370-\u04FF\u2000-\u206F\u20A0-\u20CF\u2100-\u214F]+$/;
@@ -106,7 +125,11 @@ function repairMojibake(text: string): string {
 /** Entities decoded; twice-escaped ones (`&amp;amp;`, `&amp;#8217;`) decoded again. */
 function decodeEntities(text: string): string {
   let decoded = decode(text, { level: "html5" });
-  for (let pass = 0; pass < 2 && /&(?:[A-Za-z]{2,10}|#\d{2,7}|#x[0-9A-Fa-f]{2,6});/.test(decoded); pass += 1) {
+  for (
+    let pass = 0;
+    pass < 2 && /&(?:[A-Za-z]{2,10}|#\d{2,7}|#x[0-9A-Fa-f]{2,6});/.test(decoded);
+    pass += 1
+  ) {
     const again = decode(decoded, { level: "html5" });
     if (again === decoded) break;
     decoded = again;

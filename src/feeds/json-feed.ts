@@ -27,7 +27,11 @@ function resolveUrl(url: string | undefined, base: string): string | undefined {
 
 /** 1.1 has `authors: [...]`, 1.0 had `author: {...}`. */
 function authorOf(object: Json): string | undefined {
-  const authors = Array.isArray(object.authors) ? object.authors : isObject(object.author) ? [object.author] : [];
+  const authors = Array.isArray(object.authors)
+    ? object.authors
+    : isObject(object.author)
+      ? [object.author]
+      : [];
   const names = authors
     .filter(isObject)
     .map((author) => stringField(author, "name"))
@@ -72,14 +76,19 @@ function itemOf(item: Json, base: string, feedLanguage: string | undefined): Raw
   if (guid !== undefined) raw.guid = guid;
   if (title !== undefined) raw.title = title;
   // content_text is plain text: escape it so the HTML stage keeps a literal "<" as written.
-  const content = html ?? (text === undefined ? undefined : text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;"));
+  const content =
+    html ??
+    (text === undefined
+      ? undefined
+      : text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;"));
   if (content !== undefined) raw.content = content;
   if (summary !== undefined) raw.summary = summary;
   if (published !== undefined) raw.published = published;
   if (updated !== undefined) raw.updated = updated;
   if (author !== undefined) raw.author = author;
   if (language !== undefined) raw.language = language;
-  if (Array.isArray(item.tags)) raw.categories = item.tags.filter((tag): tag is string => typeof tag === "string");
+  if (Array.isArray(item.tags))
+    raw.categories = item.tags.filter((tag): tag is string => typeof tag === "string");
   return raw;
 }
 
@@ -94,13 +103,20 @@ export function parseJsonFeed(text: string, feedUrl: string): ParsedFeed {
   try {
     document = JSON.parse(text);
   } catch (err) {
-    throw new NewswatchError("NW_FEED_UNPARSEABLE", `${feedUrl}: cannot parse feed: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new NewswatchError(
+      "NW_FEED_UNPARSEABLE",
+      `${feedUrl}: cannot parse feed: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   const version = isObject(document) ? stringField(document, "version") : undefined;
   if (!isObject(document) || version === undefined || !/jsonfeed\.org\/version\//.test(version)) {
-    throw new NewswatchError("NW_FEED_NOT_A_FEED", `${feedUrl}: JSON document is not a JSON Feed (no jsonfeed.org version)`);
+    throw new NewswatchError(
+      "NW_FEED_NOT_A_FEED",
+      `${feedUrl}: JSON document is not a JSON Feed (no jsonfeed.org version)`,
+    );
   }
   const base = resolveUrl(stringField(document, "feed_url"), feedUrl) ?? feedUrl;
   const language = stringField(document, "language");

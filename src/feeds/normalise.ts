@@ -64,7 +64,9 @@ export function normaliseItem(raw: RawItem, feed: FeedIdentity, now: Date): Arti
   const summary = truncateAtWord(summaryText !== "" ? summaryText : contentText);
   const dates = resolveItemDates(raw, now);
   const author = raw.author === undefined ? undefined : nonEmpty(htmlToLine(raw.author));
-  const categories = [...new Set(raw.categories.map((category) => htmlToLine(category)).filter((c) => c !== ""))];
+  const categories = [
+    ...new Set(raw.categories.map((category) => htmlToLine(category)).filter((c) => c !== "")),
+  ];
   const language = nonEmpty(raw.language)?.toLowerCase();
 
   const article: Article = {

@@ -247,7 +247,9 @@ function htmlOf(node: XmlNode | undefined): string | undefined {
   if (node === undefined) return undefined;
   if (typeof node === "string") return nonEmpty(node);
   const type = (node.$?.type ?? node.$?.mode ?? "").toLowerCase();
-  const hasChildren = Object.entries(node).some(([key, value]) => key !== "_" && key !== "$" && Array.isArray(value));
+  const hasChildren = Object.entries(node).some(
+    ([key, value]) => key !== "_" && key !== "$" && Array.isArray(value),
+  );
   if (!hasChildren) {
     const text = nonEmpty(node._);
     if (text === undefined) return undefined;
@@ -287,7 +289,9 @@ function isHtmlType(type: string | undefined): boolean {
 /** The alternate HTML link of an Atom-style link list, else the first link with an href. */
 function alternateLink(list: XmlList, base: string | undefined): string | undefined {
   const links = (list ?? []).map((node) => ({ node, attributes: attributesOf(node) }));
-  const withHref = links.filter(({ node, attributes }) => nonEmpty(attributes.href ?? textOf(node)) !== undefined);
+  const withHref = links.filter(
+    ({ node, attributes }) => nonEmpty(attributes.href ?? textOf(node)) !== undefined,
+  );
   const preferred =
     withHref.find(
       ({ attributes }) =>
@@ -320,7 +324,8 @@ function mediaFromContent(node: XmlNode, base: string | undefined): RawMedia | u
 function mediaOf(item: RssParserItem, base: string | undefined): RawMedia[] {
   const media: RawMedia[] = [];
   const contents = [...(item.nwMediaContent ?? [])];
-  for (const group of item.nwMediaGroup ?? []) contents.push(...((asElement(group)["media:content"] as XmlList) ?? []));
+  for (const group of item.nwMediaGroup ?? [])
+    contents.push(...((asElement(group)["media:content"] as XmlList) ?? []));
   for (const node of contents) {
     const entry = mediaFromContent(node, base);
     if (entry !== undefined) media.push(entry);
@@ -363,7 +368,12 @@ function authorOf(item: RssParserItem): string | undefined {
 
 type FeedFormat = "rss" | "atom" | "rdf";
 
-function rawItemOf(item: RssParserItem, format: FeedFormat, feedBase: string | undefined, feedLanguage: string | undefined): RawItem {
+function rawItemOf(
+  item: RssParserItem,
+  format: FeedFormat,
+  feedBase: string | undefined,
+  feedLanguage: string | undefined,
+): RawItem {
   const attributes = item.nwAttributes ?? {};
   const base = baseWith(feedBase, attributes);
   const result: RawItem = { categories: categoriesOf(item), media: mediaOf(item, base) };
@@ -375,8 +385,12 @@ function rawItemOf(item: RssParserItem, format: FeedFormat, feedBase: string | u
   if (format === "atom") {
     link = alternateLink(item.nwLink, base);
   } else {
-    const rssLink = (item.nwLink ?? []).find((node) => nonEmpty(textOf(node) ?? attributesOf(node).href) !== undefined);
-    link = resolveUrl(nonEmpty(textOf(rssLink)) ?? attributesOf(rssLink).href, base) ?? alternateLink(item.nwAtomLink, base);
+    const rssLink = (item.nwLink ?? []).find(
+      (node) => nonEmpty(textOf(node) ?? attributesOf(node).href) !== undefined,
+    );
+    link =
+      resolveUrl(nonEmpty(textOf(rssLink)) ?? attributesOf(rssLink).href, base) ??
+      alternateLink(item.nwAtomLink, base);
     const permalink = attributesOf(guidNode).isPermaLink?.toLowerCase() !== "false";
     if (link === undefined && guid !== undefined && permalink && /^https?:\/\//i.test(guid)) link = guid;
     const about = item["rdf:about"];
@@ -385,13 +399,20 @@ function rawItemOf(item: RssParserItem, format: FeedFormat, feedBase: string | u
 
   const title = firstText(item.nwTitle);
   const content = format === "atom" ? firstHtml(item.nwContent) : firstHtml(item.nwContentEncoded);
-  const summary = format === "atom" ? firstHtml(item.nwSummary) : (firstHtml(item.nwDescription) ?? firstHtml(item.nwSummary));
+  const summary =
+    format === "atom"
+      ? firstHtml(item.nwSummary)
+      : (firstHtml(item.nwDescription) ?? firstHtml(item.nwSummary));
   const pubDate = firstText(item.nwPubDate);
   const published = firstText(item.nwPublished) ?? firstText(item.nwIssued) ?? firstText(item.nwCreated);
   const updated = firstText(item.nwUpdated) ?? firstText(item.nwModified);
   const dcDate = firstText(item.nwDcDate);
   const author = authorOf(item);
-  const language = firstText(item.nwDcLanguage) ?? firstText(item.nwLanguage) ?? nonEmpty(attributes["xml:lang"]) ?? feedLanguage;
+  const language =
+    firstText(item.nwDcLanguage) ??
+    firstText(item.nwLanguage) ??
+    nonEmpty(attributes["xml:lang"]) ??
+    feedLanguage;
 
   if (guid !== undefined) result.guid = guid;
   if (link !== undefined) result.link = link;
@@ -415,7 +436,8 @@ interface RootElement {
   attributes: Record<string, string>;
 }
 
-const PROLOG = /^(?:\s+|<\?[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][-\w:.]*)([^>]*)>/i;
+const PROLOG =
+  /^(?:\s+|<\?[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][-\w:.]*)([^>]*)>/i;
 
 /** The document's root element, looked for after the prolog in the first 64 KB. */
 function rootElementOf(xml: string): RootElement | undefined {
@@ -453,7 +475,11 @@ function formatOf(rootName: string): FeedFormat | undefined {
  * rss-parser only knows `<feed>` and `<rdf:RDF>` by those exact names: a prefixed Atom root
  * (`<atom:feed xmlns:atom=…>`) loses its prefix, an RDF root gets the `rdf:` one, `<RSS>` becomes `<rss>`.
  */
-function withRecognisedNames(xml: string, root: RootElement, format: FeedFormat): { xml: string; renamed: boolean } {
+function withRecognisedNames(
+  xml: string,
+  root: RootElement,
+  format: FeedFormat,
+): { xml: string; renamed: boolean } {
   const prefix = root.name.includes(":") ? root.name.slice(0, root.name.indexOf(":")) : undefined;
   if (format === "atom" && prefix !== undefined) {
     const tags = new RegExp(`<(/?)${prefix}:`, "g");
@@ -476,7 +502,9 @@ function parserMessage(err: unknown): string {
 }
 
 function unparseable(feedUrl: string, err: unknown): NewswatchError {
-  return new NewswatchError("NW_FEED_UNPARSEABLE", `${feedUrl}: cannot parse feed: ${parserMessage(err)}`, { cause: err });
+  return new NewswatchError("NW_FEED_UNPARSEABLE", `${feedUrl}: cannot parse feed: ${parserMessage(err)}`, {
+    cause: err,
+  });
 }
 
 function notAFeed(feedUrl: string, why: string): NewswatchError {
@@ -492,7 +520,9 @@ function feedOf(parsed: RssParserFeed, format: FeedFormat, root: RootElement, fe
     nonEmpty(feedAttributes["xml:lang"]) ??
     nonEmpty(root.attributes["xml:lang"]);
   const feed: ParsedFeed = {
-    items: (parsed.items ?? []).map((item) => rawItemOf(asElement(item) as RssParserItem, format, base, language)),
+    items: (parsed.items ?? []).map((item) =>
+      rawItemOf(asElement(item) as RssParserItem, format, base, language),
+    ),
   };
   const title = firstText(parsed.nwTitle);
   const link =

@@ -17,7 +17,8 @@ const XML_ENTITIES = new Set(["amp", "lt", "gt", "quot", "apos"]);
 const VOID_ELEMENTS = new Set(["br", "hr", "img", "input", "wbr", "area", "col", "embed", "param", "track"]);
 
 /** C0 controls other than tab/LF/CR, lone surrogates and U+FFFE/U+FFFF are not XML characters. */
-const ILLEGAL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ILLEGAL_CHARS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
 const TAG_NAME = /^[A-Za-z_:\u00C0-\uFFFF][-A-Za-z0-9_:.\u00B7\u00C0-\uFFFF]*/;

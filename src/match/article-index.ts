@@ -49,13 +49,25 @@ export class ArticleIndex {
     };
   }
 
-  /** Every distinct token of every field (what the presearch index looks up). */
-  distinctTokens(): Set<string> {
-    const tokens = new Set(this.fields.title.positions.keys());
-    for (const field of ["text", "source", "url"] as const) {
-      for (const token of this.fields[field].positions.keys()) tokens.add(token);
+  /** The distinct tokens of each field (what the presearch index looks up; a token may recur across fields). */
+  tokensByField(): Iterable<string>[] {
+    return MATCH_FIELDS.map((field) => this.fields[field].positions.keys());
+  }
+
+  /** Whether a term occurs; a single exact or prefix word is answered without building spans. */
+  hasTerm(term: TermNode): boolean {
+    const cached = this.termSpans.get(term.key);
+    if (cached !== undefined) return cached.length > 0;
+    const only = term.words.length === 1 ? term.words[0] : undefined;
+    if (only !== undefined && only.kind !== "fuzzy") {
+      const fields = term.field === null ? DEFAULT_FIELDS : [term.field];
+      for (const field of fields) {
+        const index = this.fields[field];
+        if (only.kind === "exact" ? index.positions.has(only.text) : hasTokenWithPrefix(index, only.text)) return true;
+      }
+      return false;
     }
-    return tokens;
+    return this.spansOfTerm(term).length > 0;
   }
 
   /** The occurrences of a term (word or phrase) in its fields, in field then position order. */
@@ -160,8 +172,26 @@ function startsOf(index: FieldIndex, word: WordPattern): [number, number][] {
 }
 
 function tokensWithPrefix(index: FieldIndex, prefix: string): string[] {
+  const sorted = sortedTokens(index);
+  const found: string[] = [];
+  for (let i = lowerBound(sorted, prefix); i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) {
+    found.push(sorted[i] as string);
+  }
+  return found;
+}
+
+function hasTokenWithPrefix(index: FieldIndex, prefix: string): boolean {
+  const sorted = sortedTokens(index);
+  return sorted[lowerBound(sorted, prefix)]?.startsWith(prefix) ?? false;
+}
+
+function sortedTokens(index: FieldIndex): string[] {
   if (index.sorted === null) index.sorted = [...index.positions.keys()].sort();
-  const sorted = index.sorted;
+  return index.sorted;
+}
+
+/** The first index whose token is not less than `prefix` (tokens in that range start with it). */
+function lowerBound(sorted: string[], prefix: string): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
@@ -169,9 +199,7 @@ function tokensWithPrefix(index: FieldIndex, prefix: string): string[] {
     if ((sorted[mid] as string) < prefix) low = mid + 1;
     else high = mid;
   }
-  const found: string[] = [];
-  for (let i = low; i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) found.push(sorted[i] as string);
-  return found;
+  return low;
 }
 
 function fuzzyStarts(index: FieldIndex, word: Extract<WordPattern, { kind: "fuzzy" }>): [number, number][] {
@@ -193,7 +221,9 @@ function fuzzyStarts(index: FieldIndex, word: Extract<WordPattern, { kind: "fuzz
       continue;
     }
     const next = tokens[position + 1];
-    if (next !== undefined && isSimilar(word, token + next)) starts.push([position, 2]);
+    if (next !== undefined && lengthsCanBeSimilar(word, token.length + next.length) && isSimilar(word, token + next)) {
+      starts.push([position, 2]);
+    }
   }
   return starts;
 }
@@ -205,9 +235,13 @@ function fuzzyStarts(index: FieldIndex, word: Extract<WordPattern, { kind: "fuzz
  */
 export function isSimilar(word: { text: string; threshold: number }, token: string): boolean {
   if (token === word.text) return true;
-  const a = word.text.length - 1;
-  const b = token.length - 1;
-  if (a < 1 || b < 1) return false;
-  if ((2 * Math.min(a, b)) / (a + b) < word.threshold) return false;
+  if (!lengthsCanBeSimilar(word, token.length)) return false;
   return stringSimilarity.compareTwoStrings(word.text, token) >= word.threshold;
+}
+
+function lengthsCanBeSimilar(word: { text: string; threshold: number }, length: number): boolean {
+  const a = word.text.length - 1;
+  const b = length - 1;
+  if (a < 1 || b < 1) return false;
+  return (2 * Math.min(a, b)) / (a + b) >= word.threshold;
 }

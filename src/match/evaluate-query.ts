@@ -7,9 +7,9 @@ import type { NearNode, QueryNode } from "./ast.js";
 export function evaluateQuery(node: QueryNode, article: ArticleIndex): boolean {
   switch (node.kind) {
     case "term":
-      return article.spansOfTerm(node).length > 0;
+      return article.hasTerm(node);
     case "alias":
-      return node.entries.some((entry) => article.spansOfTerm(entry).length > 0);
+      return node.entries.some((entry) => article.hasTerm(entry));
     case "and":
       return node.children.every((child) => evaluateQuery(child, article));
     case "or":
@@ -89,5 +89,53 @@ export function collectOccurrences(node: QueryNode, article: ArticleIndex, into:
       return;
     case "not":
       return;
+  }
+}
+
+/**
+ * The same query with the children of every AND ordered cheapest first (fuzzy words, which compare
+ * against every token, last; rarer words before common ones), so that evaluation stops early. The
+ * result of evaluation is the same; only `evaluateQuery` gets faster.
+ */
+export function orderForEvaluation(node: QueryNode, frequency: (token: string) => number): QueryNode {
+  switch (node.kind) {
+    case "and": {
+      const children = node.children.map((child) => orderForEvaluation(child, frequency));
+      const costs = new Map(children.map((child) => [child, evaluationCost(child, frequency)]));
+      children.sort((a, b) => (costs.get(a) as number) - (costs.get(b) as number));
+      return { ...node, children };
+    }
+    case "or":
+      return { ...node, children: node.children.map((child) => orderForEvaluation(child, frequency)) };
+    case "not":
+      return { ...node, child: orderForEvaluation(node.child, frequency) };
+    case "near":
+      return {
+        ...node,
+        left: orderForEvaluation(node.left, frequency),
+        right: orderForEvaluation(node.right, frequency),
+      };
+    default:
+      return node;
+  }
+}
+
+function evaluationCost(node: QueryNode, frequency: (token: string) => number): number {
+  switch (node.kind) {
+    case "term": {
+      if (node.words.some((word) => word.kind === "fuzzy")) return 100;
+      const first = node.words[0];
+      const likelihood = first === undefined ? 1 : Math.min(1, frequency(first.text));
+      return (node.words.length === 1 ? 1 : 2) * (0.5 + likelihood);
+    }
+    case "alias":
+      return node.entries.reduce((sum, entry) => sum + evaluationCost(entry, frequency), 0);
+    case "and":
+    case "or":
+      return node.children.reduce((sum, child) => sum + evaluationCost(child, frequency), 0);
+    case "not":
+      return evaluationCost(node.child, frequency);
+    case "near":
+      return 5 + evaluationCost(node.left, frequency) + evaluationCost(node.right, frequency);
   }
 }

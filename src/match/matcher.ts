@@ -1,7 +1,7 @@
 import type { TopicSpec } from "../config/types.js";
 import { ArticleIndex, type TermOccurrence } from "./article-index.js";
 import type { QueryNode } from "./ast.js";
-import { collectOccurrences, evaluateQuery } from "./evaluate-query.js";
+import { collectOccurrences, evaluateQuery, orderForEvaluation } from "./evaluate-query.js";
 import { parseQuery, QuerySyntaxError, type SharedAliasEntries } from "./parse-query.js";
 import { estimateFrom, PresearchIndex, type Requirement, requiredTerms } from "./presearch.js";
 import { type DocumentFrequencies, scoreOccurrences } from "./score.js";
@@ -16,6 +16,7 @@ export interface MatcherOptions {
 
 export interface CompiledTopic {
   spec: TopicSpec;
+  /** The parsed query, with AND children in evaluation order (cheapest first). */
   query: QueryNode;
   /** The presearch words of the topic, or null when it is evaluated for every article. */
   requirement: Requirement | null;
@@ -55,7 +56,7 @@ export function compileTopics(
       if (err instanceof QuerySyntaxError) throw new TopicQueryError(spec.id, err);
       throw err;
     }
-    return { spec, query, requirement: requiredTerms(query, estimate) };
+    return { spec, query: orderForEvaluation(query, estimate), requirement: requiredTerms(query, estimate) };
   });
   const usePresearch = options.presearch ?? true;
   const index = new PresearchIndex(compiled.map((topic) => topic.requirement));
@@ -67,7 +68,7 @@ export function compileTopics(
     alwaysEvaluatedCount: usePresearch ? index.alwaysEvaluatedCount : compiled.length,
     matchArticle(input: MatchInput): TopicMatch[] {
       const article = new ArticleIndex(input);
-      const candidates = usePresearch ? index.candidates(article.distinctTokens()) : everyTopic;
+      const candidates = usePresearch ? index.candidates(article.tokensByField()) : everyTopic;
       const matches: TopicMatch[] = [];
       for (const i of candidates) {
         const topic = compiled[i] as CompiledTopic;

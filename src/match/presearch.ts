@@ -120,8 +120,8 @@ export class PresearchIndex {
     return this.alwaysEvaluated.length;
   }
 
-  /** The topics that may match an article with these distinct tokens, in ascending order. */
-  candidates(tokens: Iterable<string>): number[] {
+  /** The topics that may match an article with these tokens (one list per field), in ascending order. */
+  candidates(tokenLists: Iterable<string>[]): number[] {
     this.epoch = (this.epoch + 1) >>> 0;
     if (this.epoch === 0) {
       this.stamps.fill(0);
@@ -139,13 +139,15 @@ export class PresearchIndex {
     mark(this.alwaysEvaluated);
     const root = this.prefixes;
     const walkPrefixes = root.children.size > 0;
-    for (const token of tokens) {
-      mark(this.byToken.get(token));
-      if (!walkPrefixes) continue;
-      let node: PrefixNode | undefined = root;
-      for (let i = 0; i < token.length && node !== undefined; i++) {
-        node = node.children.get(token.charCodeAt(i));
-        if (node !== undefined) mark(node.topics);
+    for (const tokens of tokenLists) {
+      for (const token of tokens) {
+        mark(this.byToken.get(token));
+        if (!walkPrefixes) continue;
+        let node: PrefixNode | undefined = root;
+        for (let i = 0; i < token.length && node !== undefined; i++) {
+          node = node.children.get(token.charCodeAt(i));
+          if (node !== undefined) mark(node.topics);
+        }
       }
     }
     return found.sort((a, b) => a - b);

@@ -307,6 +307,9 @@ async function saveEntries(trx: Kysely<StoreDatabase>, prepared: PreparedEntry[]
   await insertStorySources(trx, fresh);
   const newMatchKeys = await insertMatches(trx, fresh);
 
+  const known = prepared.filter((p) => !freshSet.has(p) && !tombstoned.has(p.article.id));
+  const stored = await selectStoredArticles(trx, known);
+
   const results: SavedEntry[] = [];
   for (const p of prepared) {
     const article = p.entry.article;
@@ -317,7 +320,7 @@ async function saveEntries(trx: Kysely<StoreDatabase>, prepared: PreparedEntry[]
       results.push({ articleId: article.id, articleIsNew: true, storyId: p.entry.story.id, newMatches });
       continue;
     }
-    const storyId = tombstoned.has(article.id) ? p.entry.story.id : await updateKnownArticle(trx, p);
+    const storyId = tombstoned.has(article.id) ? p.entry.story.id : await refreshKnownArticle(trx, p, stored);
     results.push({ articleId: article.id, articleIsNew: false, storyId, newMatches: [] });
   }
   return results;
@@ -336,9 +339,69 @@ async function selectTombstoned(trx: Kysely<StoreDatabase>, articleIds: string[]
   return found;
 }
 
-/** A known article seen again: refresh what may have changed; its story and matches stay as they are. */
-async function updateKnownArticle(trx: Kysely<StoreDatabase>, p: PreparedEntry): Promise<string> {
+interface StoredArticle {
+  id: string;
+  storyId: string;
+  contentHash: string;
+  updated: string | null;
+}
+
+/** The stored rows of known articles, found by id and by canonical URL. */
+async function selectStoredArticles(
+  trx: Kysely<StoreDatabase>,
+  known: PreparedEntry[],
+): Promise<Map<string, StoredArticle>> {
+  const found = new Map<string, StoredArticle>();
+  for (const batch of inBatches(known, idsPerQuery)) {
+    const ids = batch.map((p) => p.article.id);
+    const urls = batch.flatMap((p) => (p.article.canonical_url ? [p.article.canonical_url] : []));
+    const rows = await trx
+      .selectFrom("articles")
+      .select(["id", "canonical_url", "story_id", "content_hash", "updated"])
+      .where((eb) =>
+        urls.length === 0
+          ? eb("id", "in", ids)
+          : eb.or([eb("id", "in", ids), eb("canonical_url", "in", urls)]),
+      )
+      .execute();
+    for (const row of rows) {
+      const article = {
+        id: row.id,
+        storyId: row.story_id,
+        contentHash: row.content_hash,
+        updated: readOptionalTimestamp(row.updated),
+      };
+      found.set(`id:${row.id}`, article);
+      if (row.canonical_url !== null) found.set(`url:${row.canonical_url}`, article);
+    }
+  }
+  return found;
+}
+
+/**
+ * A known article seen again: its story and matches stay as they are; title, text and updated time are
+ * rewritten only when they changed, so a re-poll of an unchanged item writes nothing.
+ */
+async function refreshKnownArticle(
+  trx: Kysely<StoreDatabase>,
+  p: PreparedEntry,
+  stored: Map<string, StoredArticle>,
+): Promise<string> {
   const a = p.article;
+  const current =
+    stored.get(`id:${a.id}`) ?? (a.canonical_url ? stored.get(`url:${a.canonical_url}`) : undefined);
+  const newUpdated = a.updated ?? null;
+  if (
+    current !== undefined &&
+    current.contentHash === a.content_hash &&
+    (newUpdated === null || newUpdated === current.updated)
+  ) {
+    return current.storyId;
+  }
+  if (current !== undefined) {
+    current.contentHash = a.content_hash ?? current.contentHash;
+    if (newUpdated !== null) current.updated = newUpdated;
+  }
   const row = await trx
     .updateTable("articles")
     .set({

@@ -51,10 +51,18 @@ function buildWorkload(): Labelled[] {
     if (originals.length === DISTINCT) break;
     if (seenTitles.has(row.title.toLowerCase())) continue;
     const candidate = toAssign(
-      makeArticle({ url: `https://bbc.example.co.uk/news/${n}`, title: row.title, text: row.text, published }),
+      makeArticle({
+        url: `https://bbc.example.co.uk/news/${n}`,
+        title: row.title,
+        text: row.text,
+        published,
+      }),
     );
     // The corpus has a few real duplicates; they would make the expected count ambiguous.
-    if (originals.some((o) => isNearDuplicate(o.fingerprint, candidate.fingerprint, DEFAULT_DEDUP_THRESHOLDS))) continue;
+    if (
+      originals.some((o) => isNearDuplicate(o.fingerprint, candidate.fingerprint, DEFAULT_DEDUP_THRESHOLDS))
+    )
+      continue;
     seenTitles.add(row.title.toLowerCase());
     originals.push(candidate);
   }
@@ -101,12 +109,15 @@ describe("concurrent story assignment", () => {
   it("copies of one cluster are near-duplicates of each other, so the expected count is exact", () => {
     expect(workload.filter((w) => w.cluster >= 0).length).toBe(DISTINCT + COPIES);
     const byCluster = new Map<number, ArticleToAssign[]>();
-    for (const { item, cluster } of workload) byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), item]);
+    for (const { item, cluster } of workload)
+      byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), item]);
     expect(byCluster.size).toBe(DISTINCT);
     for (const members of byCluster.values()) {
-      for (const a of members) for (const b of members) {
-        if (a !== b) expect(isNearDuplicate(a.fingerprint, b.fingerprint, DEFAULT_DEDUP_THRESHOLDS)).toBe(true);
-      }
+      for (const a of members)
+        for (const b of members) {
+          if (a !== b)
+            expect(isNearDuplicate(a.fingerprint, b.fingerprint, DEFAULT_DEDUP_THRESHOLDS)).toBe(true);
+        }
     }
   });
 

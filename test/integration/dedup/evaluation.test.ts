@@ -6,7 +6,16 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DEDUP_THRESHOLDS } from "../../../src/dedup/fingerprint.js";
 import { RedisStoryIndex, type StoryAssignment } from "../../../src/dedup/redis-index.js";
-import { DAY_MS, deletePrefix, type EvalArticle, HOUR_MS, loadEvalSet, newRedis, testPrefix, toAssign } from "./helpers.js";
+import {
+  DAY_MS,
+  deletePrefix,
+  type EvalArticle,
+  HOUR_MS,
+  loadEvalSet,
+  newRedis,
+  testPrefix,
+  toAssign,
+} from "./helpers.js";
 
 describe("evaluation set through the Redis story index", () => {
   const prefix = testPrefix("eval");
@@ -69,7 +78,8 @@ describe("evaluation set through the Redis story index", () => {
         `pairs: ${truePairs} true, ${predictedPairs} predicted, ${correctPairs} correct; ` +
         `precision ${precision.toFixed(4)}, recall ${recall.toFixed(4)}\n`,
     );
-    if (missed.length > 0) process.stdout.write(`missed pairs (first 10):\n  ${missed.slice(0, 10).join("\n  ")}\n`);
+    if (missed.length > 0)
+      process.stdout.write(`missed pairs (first 10):\n  ${missed.slice(0, 10).join("\n  ")}\n`);
     expect(truePairs).toBeGreaterThan(500);
     expect(lookalikesMerged).toEqual([]);
     expect(precision).toBeGreaterThanOrEqual(0.99);

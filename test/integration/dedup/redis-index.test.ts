@@ -23,7 +23,13 @@ const PUBLISHED = "2026-11-20T08:00:00.000Z";
 const NOW = new Date("2026-11-20T12:00:00.000Z");
 
 function original(overrides: Partial<ArticleInput> = {}): Article {
-  return makeArticle({ url: "https://news.example.com/world/nk-cruise-missiles", title: TITLE, text: TEXT, published: PUBLISHED, ...overrides });
+  return makeArticle({
+    url: "https://news.example.com/world/nk-cruise-missiles",
+    title: TITLE,
+    text: TEXT,
+    published: PUBLISHED,
+    ...overrides,
+  });
 }
 
 function hoursAfter(iso: string, hours: number): string {
@@ -62,7 +68,10 @@ describe("RedisStoryIndex", () => {
     });
 
     it.each([
-      ["tracking parameters", "https://news.example.com/world/nk-cruise-missiles?utm_source=twitter&fbclid=abc"],
+      [
+        "tracking parameters",
+        "https://news.example.com/world/nk-cruise-missiles?utm_source=twitter&fbclid=abc",
+      ],
       ["an AMP path", "https://news.example.com/world/nk-cruise-missiles/amp"],
       ["a mobile host", "https://m.news.example.com/world/nk-cruise-missiles"],
       ["www and a fragment", "https://www.news.example.com/world/nk-cruise-missiles#comments"],
@@ -73,13 +82,22 @@ describe("RedisStoryIndex", () => {
       // Another feed, another guid and another text: only the URL says it is the same article.
       const again = original({ url, feedId: "feed-b", guid: "other-guid", text: "Short teaser only." });
       const [, second] = await index.assignStories([toAssign(first), toAssign(again)], NOW);
-      expect(second).toMatchObject({ kind: "same-article", storyId: first.id, duplicateOf: first.id, isNewStory: false });
+      expect(second).toMatchObject({
+        kind: "same-article",
+        storyId: first.id,
+        duplicateOf: first.id,
+        isNewStory: false,
+      });
     });
 
     it("recognises feed + guid when the URL changed", async () => {
       const index = newIndex();
       const first = original({ guid: "urn:article:4711" });
-      const moved = original({ url: "https://news.example.com/asia/renamed-slug", guid: "urn:article:4711", text: "Short." });
+      const moved = original({
+        url: "https://news.example.com/asia/renamed-slug",
+        guid: "urn:article:4711",
+        text: "Short.",
+      });
       const [, second] = await index.assignStories([toAssign(first), toAssign(moved)], NOW);
       expect(second).toMatchObject({ kind: "same-article", storyId: first.id, duplicateOf: first.id });
     });
@@ -100,7 +118,12 @@ describe("RedisStoryIndex", () => {
     it("keeps different paths and meaningful query parameters apart", async () => {
       const index = newIndex();
       const unrelated = (url: string, n: number) =>
-        makeArticle({ url, title: `Unrelated report number ${n} about topic ${n * 7}`, text: `Body ${n} `.repeat(20), published: PUBLISHED });
+        makeArticle({
+          url,
+          title: `Unrelated report number ${n} about topic ${n * 7}`,
+          text: `Body ${n} `.repeat(20),
+          published: PUBLISHED,
+        });
       const results = await index.assignStories(
         [
           toAssign(unrelated("https://site.example/story?id=1", 1)),
@@ -128,8 +151,17 @@ describe("RedisStoryIndex", () => {
       const index = newIndex();
       const chunk = [
         original(),
-        original({ url: "https://other.example/copy", title: `${TITLE} - Other News`, text: `By Jane Doe ${TEXT}` }),
-        makeArticle({ url: "https://x.example/y", title: "Parliament passes budget after long debate", text: "The budget passed. ".repeat(12), published: PUBLISHED }),
+        original({
+          url: "https://other.example/copy",
+          title: `${TITLE} - Other News`,
+          text: `By Jane Doe ${TEXT}`,
+        }),
+        makeArticle({
+          url: "https://x.example/y",
+          title: "Parliament passes budget after long debate",
+          text: "The budget passed. ".repeat(12),
+          published: PUBLISHED,
+        }),
       ];
       const first = await index.assignStories(chunk.map(toAssign), NOW);
       const retried = await index.assignStories(chunk.map(toAssign), NOW);
@@ -140,7 +172,9 @@ describe("RedisStoryIndex", () => {
     it("refuses an article id that is not a sha1", async () => {
       const index = newIndex();
       const bad = { ...original(), id: "not-a-sha1" };
-      await expect(index.assignStories([toAssign(bad)], NOW)).rejects.toMatchObject({ code: "NW_INPUT_INVALID" });
+      await expect(index.assignStories([toAssign(bad)], NOW)).rejects.toMatchObject({
+        code: "NW_INPUT_INVALID",
+      });
     });
   });
 
@@ -156,7 +190,12 @@ describe("RedisStoryIndex", () => {
         published: hoursAfter(PUBLISHED, 2),
       });
       const [, second] = await index.assignStories([toAssign(first), toAssign(copy)], NOW);
-      expect(second).toMatchObject({ kind: "near-duplicate", storyId: first.id, duplicateOf: first.id, isNewStory: false });
+      expect(second).toMatchObject({
+        kind: "near-duplicate",
+        storyId: first.id,
+        duplicateOf: first.id,
+        isNewStory: false,
+      });
     });
 
     it("joins a syndicated copy with reordered sentences and a trailer", async () => {
@@ -197,7 +236,10 @@ describe("RedisStoryIndex", () => {
         title: `${TITLE} - Late Outlet`,
         published: hoursAfter(PUBLISHED, hours),
       });
-      const [, second] = await index.assignStories([toAssign(first), toAssign(copy)], new Date(hoursAfter(PUBLISHED, hours + 1)));
+      const [, second] = await index.assignStories(
+        [toAssign(first), toAssign(copy)],
+        new Date(hoursAfter(PUBLISHED, hours + 1)),
+      );
       expect(second!.kind).toBe(kind);
     });
 
@@ -205,7 +247,11 @@ describe("RedisStoryIndex", () => {
       const index = newIndex();
       const first = original();
       const copyAt = (hours: number, n: number) =>
-        original({ url: `https://copy${n}.example/x`, title: `${TITLE} - Outlet ${n}`, published: hoursAfter(PUBLISHED, hours) });
+        original({
+          url: `https://copy${n}.example/x`,
+          title: `${TITLE} - Outlet ${n}`,
+          published: hoursAfter(PUBLISHED, hours),
+        });
       const results = await index.assignStories(
         [toAssign(first), toAssign(copyAt(60, 1)), toAssign(copyAt(100, 2))],
         new Date(hoursAfter(PUBLISHED, 101)),
@@ -228,8 +274,8 @@ describe("RedisStoryIndex", () => {
       const copy = original({ url: "https://other.example/copy", title: `${TITLE} - Other` });
       const outside = await index.assignStories([toAssign(copy)], new Date(start.getTime() + 2 * windowMs));
       expect(outside[0]!.kind).toBe("new");
-      // Physically gone after window + one generation (a quarter of the window), except the ref counter.
-      await new Promise((resolve) => setTimeout(resolve, 2 * windowMs + windowMs / 4 + 500));
+      // Physically gone after window + one generation (half the window), except the ref counter.
+      await new Promise((resolve) => setTimeout(resolve, 2 * windowMs + windowMs / 2 + 500));
       const keys = await redis.keys(`{${prefix}}:dedup:*`);
       expect(keys).toEqual([`{${prefix}}:dedup:n`]);
     });

@@ -62,10 +62,13 @@ describe("resolveItemDates", () => {
   const now = new Date("2026-11-28T12:00:00Z");
 
   it("prefers pubDate, then published, then dc:date, then updated", () => {
-    expect(resolveItemDates({ pubDate: "2023-01-01", published: "2023-02-01", dcDate: "2023-03-01" }, now).published).toBe(
-      "2023-01-01T00:00:00.000Z",
+    expect(
+      resolveItemDates({ pubDate: "2023-01-01", published: "2023-02-01", dcDate: "2023-03-01" }, now)
+        .published,
+    ).toBe("2023-01-01T00:00:00.000Z");
+    expect(resolveItemDates({ published: "garbage", dcDate: "2023-03-01" }, now).published).toBe(
+      "2023-03-01T00:00:00.000Z",
     );
-    expect(resolveItemDates({ published: "garbage", dcDate: "2023-03-01" }, now).published).toBe("2023-03-01T00:00:00.000Z");
     expect(resolveItemDates({ updated: "2023-04-01" }, now).published).toBe("2023-04-01T00:00:00.000Z");
   });
 
@@ -78,11 +81,15 @@ describe("resolveItemDates", () => {
   });
 
   it("keeps updated only when it differs", () => {
-    expect(resolveItemDates({ published: "2023-01-01T00:00:00Z", updated: "2023-01-02T00:00:00Z" }, now)).toEqual({
+    expect(
+      resolveItemDates({ published: "2023-01-01T00:00:00Z", updated: "2023-01-02T00:00:00Z" }, now),
+    ).toEqual({
       published: "2023-01-01T00:00:00.000Z",
       updated: "2023-01-02T00:00:00.000Z",
     });
-    expect(resolveItemDates({ published: "2023-01-01T09:00:00+09:00", updated: "2023-01-01T00:00:00Z" }, now)).toEqual({
+    expect(
+      resolveItemDates({ published: "2023-01-01T09:00:00+09:00", updated: "2023-01-01T00:00:00Z" }, now),
+    ).toEqual({
       published: "2023-01-01T00:00:00.000Z",
     });
   });

@@ -40,7 +40,9 @@ describe("decodeFeedBytes: byte-order marks and UTF-16/32", () => {
 describe("decodeFeedBytes: which charset label wins", () => {
   it("uses the Content-Type charset before the XML declaration", () => {
     const bytes = iconv.encode(rss(' encoding="iso-8859-1"', "Лавров в Пхеньяне"), "windows-1251");
-    expect(decodeFeedBytes(bytes, 'application/rss+xml; charset="windows-1251"')).toContain("Лавров в Пхеньяне");
+    expect(decodeFeedBytes(bytes, 'application/rss+xml; charset="windows-1251"')).toContain(
+      "Лавров в Пхеньяне",
+    );
   });
 
   it("uses the XML declaration without a header charset", () => {
@@ -80,17 +82,23 @@ describe("decodeFeedBytes: which charset label wins", () => {
 
   it("refuses a gzip body that inflates past the limit", () => {
     const bytes = gzipSync(Buffer.alloc(100_000, 0x20));
-    expect(() => decodeFeedBytes(bytes, undefined, 10_000)).toThrow(expect.objectContaining({ code: "NW_FEED_TOO_LARGE" }));
+    expect(() => decodeFeedBytes(bytes, undefined, 10_000)).toThrow(
+      expect.objectContaining({ code: "NW_FEED_TOO_LARGE" }),
+    );
   });
 });
 
 describe("decodeFeedBytes: labels that lie", () => {
   it("reads valid multi-byte UTF-8 as UTF-8 even under an ISO-8859-1 prolog", () => {
-    expect(decodeFeedBytes(corpusFile("miniflux/encoding/utf8-incorrect-prolog.xml"))).toContain("<title>테스트 피드</title>");
+    expect(decodeFeedBytes(corpusFile("miniflux/encoding/utf8-incorrect-prolog.xml"))).toContain(
+      "<title>테스트 피드</title>",
+    );
   });
 
   it("reads valid UTF-8 as UTF-8 under a windows-1252 prolog", () => {
-    expect(decodeFeedBytes(corpusFile("miniflux/encoding/windows-1252-incorrect-prolog.xml"))).toContain("Euro €<");
+    expect(decodeFeedBytes(corpusFile("miniflux/encoding/windows-1252-incorrect-prolog.xml"))).toContain(
+      "Euro €<",
+    );
   });
 
   it("still reads real windows-1252 under its own prolog", () => {
@@ -104,18 +112,26 @@ describe("decodeFeedBytes: labels that lie", () => {
   });
 
   it("ignores a prolog naming a charset that does not exist", () => {
-    expect(decodeFeedBytes(corpusFile("miniflux/encoding/invalid-prolog.xml"))).toContain("<title>테스트 피드</title>");
+    expect(decodeFeedBytes(corpusFile("miniflux/encoding/invalid-prolog.xml"))).toContain(
+      "<title>테스트 피드</title>",
+    );
   });
 
   it("ignores a UTF-16 header on a document that is plainly 8-bit", () => {
-    expect(decodeFeedBytes(Buffer.from(rss("", "Kim"), "utf8"), "text/xml; charset=utf-16")).toContain("<title>Kim</title>");
+    expect(decodeFeedBytes(Buffer.from(rss("", "Kim"), "utf8"), "text/xml; charset=utf-16")).toContain(
+      "<title>Kim</title>",
+    );
   });
 });
 
 describe("decodeFeedBytes: real feeds", () => {
   it.each([
     ["miniflux/encoding/koi8r.xml", undefined, "<title>Пример RSS ленты</title>"],
-    ["miniflux/parser/encoding_WINDOWS-1251.xml", undefined, "<description>Новый цитатник Рунета</description>"],
+    [
+      "miniflux/parser/encoding_WINDOWS-1251.xml",
+      undefined,
+      "<description>Новый цитатник Рунета</description>",
+    ],
     ["node-feedparser/iconv.xml", undefined, "Новости Оренбурга и области / Раздел Новости"],
     ["node-feedparser/compressed.xml", undefined, "Новости Оренбурга и области / Раздел Новости"],
     ["rss-parser/input/encoding.rss", undefined, "<title>Jornal de Notícias - Últimas Notícias</title>"],
@@ -128,12 +144,24 @@ describe("decodeFeedBytes: real feeds", () => {
       "text/xml; charset=windows-1252",
       "<description>This is a £“test.”</description>",
     ],
-    ["feedparser/illformed/chardet/shiftjis.xml", "text/xml; charset=Shift_JIS", "<title>DrecomRSSに記事投稿が反映されない…</title>"],
+    [
+      "feedparser/illformed/chardet/shiftjis.xml",
+      "text/xml; charset=Shift_JIS",
+      "<title>DrecomRSSに記事投稿が反映されない…</title>",
+    ],
     ["feedparser/illformed/chardet/eucjp.xml", "text/xml; charset=EUC-JP", "<title>ゲーム三昧な正月</title>"],
-    ["feedparser/illformed/chardet/euckr.xml", "text/xml; charset=euc-kr", "EUC-KR 에서 TypeKey 한글닉네임 표시하기"],
+    [
+      "feedparser/illformed/chardet/euckr.xml",
+      "text/xml; charset=euc-kr",
+      "EUC-KR 에서 TypeKey 한글닉네임 표시하기",
+    ],
     ["feedparser/illformed/chardet/gb2312.xml", "text/xml; charset=gb2312", "不归移民漫画系列：专业工作"],
     ["feedparser/illformed/chardet/koi8r.xml", "text/xml; charset=koi8-r", "Как пережить новогоднюю ночь"],
-    ["feedparser/illformed/chardet/tis620.xml", "text/xml; charset=TIS-620", "สำนักงานส่งเสริมอุตสาหกรรมซอฟต์แวร์แห่งชาติ"],
+    [
+      "feedparser/illformed/chardet/tis620.xml",
+      "text/xml; charset=TIS-620",
+      "สำนักงานส่งเสริมอุตสาหกรรมซอฟต์แวร์แห่งชาติ",
+    ],
   ])("%s", (file, contentType, expected) => {
     expect(decodeFeedBytes(corpusFile(file), contentType)).toContain(expected);
   });

@@ -54,11 +54,16 @@ describe("normaliseItem on a parsed feed", async () => {
 
 describe("normaliseItem", () => {
   it("returns null for an item with neither title, text nor link", () => {
-    expect(normaliseItem(raw({ guid: "x", summary: "<p> </p>", pubDate: "2023-01-01" }), feed, now)).toBeNull();
+    expect(
+      normaliseItem(raw({ guid: "x", summary: "<p> </p>", pubDate: "2023-01-01" }), feed, now),
+    ).toBeNull();
   });
 
   it("keeps an item with only a link", () => {
-    expect(normaliseItem(raw({ link: "https://example.org/a" }), feed, now)).toMatchObject({ title: "", text: "" });
+    expect(normaliseItem(raw({ link: "https://example.org/a" }), feed, now)).toMatchObject({
+      title: "",
+      text: "",
+    });
   });
 
   it("derives the id from feed and guid when there is no URL", () => {
@@ -75,12 +80,18 @@ describe("normaliseItem", () => {
   });
 
   it("uses the full content as text and the description as summary", () => {
-    const article = normaliseItem(raw({ title: "t", content: "<p>Full <i>text</i></p>", summary: "Short &amp; sweet" }), feed, now);
+    const article = normaliseItem(
+      raw({ title: "t", content: "<p>Full <i>text</i></p>", summary: "Short &amp; sweet" }),
+      feed,
+      now,
+    );
     expect(article).toMatchObject({ text: "Full text", summary: "Short & sweet" });
   });
 
   it("falls back to the description for the text", () => {
-    expect(normaliseItem(raw({ title: "t", summary: "<b>Only</b> this" }), feed, now)?.text).toBe("Only this");
+    expect(normaliseItem(raw({ title: "t", summary: "<b>Only</b> this" }), feed, now)?.text).toBe(
+      "Only this",
+    );
   });
 
   it("cuts a long text into a summary at a word boundary", () => {
@@ -93,21 +104,38 @@ describe("normaliseItem", () => {
   });
 
   it("puts the title on one plain line", () => {
-    expect(normaliseItem(raw({ title: "  <b>Kim</b>\n&amp;  Putin&#8217;s   talks " }), feed, now)?.title).toBe("Kim & Putin’s talks");
+    expect(
+      normaliseItem(raw({ title: "  <b>Kim</b>\n&amp;  Putin&#8217;s   talks " }), feed, now)?.title,
+    ).toBe("Kim & Putin’s talks");
   });
 
   it("dates an undated item at first sight and clamps a future one", () => {
     expect(normaliseItem(raw({ title: "t" }), feed, now)?.published).toBe(now.toISOString());
-    expect(normaliseItem(raw({ title: "t", pubDate: "Fri, 01 Jan 2100 00:00:00 GMT" }), feed, now)?.published).toBe(now.toISOString());
+    expect(
+      normaliseItem(raw({ title: "t", pubDate: "Fri, 01 Jan 2100 00:00:00 GMT" }), feed, now)?.published,
+    ).toBe(now.toISOString());
   });
 
   it("keeps a distinct update time", () => {
-    const article = normaliseItem(raw({ title: "t", published: "2023-01-01T00:00:00Z", updated: "2023-01-02T00:00:00Z" }), feed, now);
+    const article = normaliseItem(
+      raw({ title: "t", published: "2023-01-01T00:00:00Z", updated: "2023-01-02T00:00:00Z" }),
+      feed,
+      now,
+    );
     expect(article?.updated).toBe("2023-01-02T00:00:00.000Z");
   });
 
   it("cleans author and categories, and lower-cases the language", () => {
-    const article = normaliseItem(raw({ title: "t", author: " <b>Desk</b> ", categories: ["World", " ", "World", "A &amp; B"], language: "EN-GB" }), feed, now);
+    const article = normaliseItem(
+      raw({
+        title: "t",
+        author: " <b>Desk</b> ",
+        categories: ["World", " ", "World", "A &amp; B"],
+        language: "EN-GB",
+      }),
+      feed,
+      now,
+    );
     expect(article).toMatchObject({ author: "Desk", categories: ["World", "A & B"], language: "en-gb" });
   });
 });

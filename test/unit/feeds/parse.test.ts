@@ -46,7 +46,12 @@ describe("parseFeed: RSS 2.0", async () => {
 
   it("reads media:content, media:thumbnail, media:group and enclosures", () => {
     expect(first?.media).toEqual([
-      { url: "https://img.example.org/lavrov.jpg", type: "image/jpeg", medium: "image", title: "Lavrov at the airport" },
+      {
+        url: "https://img.example.org/lavrov.jpg",
+        type: "image/jpeg",
+        medium: "image",
+        title: "Lavrov at the airport",
+      },
       { url: "https://img.example.org/lavrov-large.jpg", medium: "image" },
       { url: "https://img.example.org/thumb.jpg", medium: "image" },
       { url: "https://example.org/audio/1.mp3", type: "audio/mpeg" },
@@ -101,11 +106,18 @@ describe("parseFeed: Atom", async () => {
       <entry><title>t</title><published>not a date</published><updated>yesterday</updated>
       <link>https://example.org/a</link></entry></feed>`;
     const parsed = await parseFeed(xml, FEED_URL);
-    expect(parsed.items[0]).toMatchObject({ published: "not a date", updated: "yesterday", link: "https://example.org/a" });
+    expect(parsed.items[0]).toMatchObject({
+      published: "not a date",
+      updated: "yesterday",
+      link: "https://example.org/a",
+    });
   });
 
   it("reads an Atom feed whose elements carry a namespace prefix", async () => {
-    const parsed = await parseFeed(readFileSync(path.join(wild, "node-feedparser/nondefaultnamespace.atom"), "utf8"), FEED_URL);
+    const parsed = await parseFeed(
+      readFileSync(path.join(wild, "node-feedparser/nondefaultnamespace.atom"), "utf8"),
+      FEED_URL,
+    );
     expect(parsed.items.length).toBeGreaterThan(0);
     expect(parsed.items.every((item) => item.title !== undefined)).toBe(true);
     expect(parsed.repairs).toContain("namespace-prefix");
@@ -114,13 +126,19 @@ describe("parseFeed: Atom", async () => {
 
 describe("parseFeed: RSS 1.0, 0.9x and JSON Feed", () => {
   it("reads RDF items", async () => {
-    const parsed = await parseFeed(readFileSync(path.join(wild, "rss-parser/input/rss-1.rss"), "utf8"), FEED_URL);
+    const parsed = await parseFeed(
+      readFileSync(path.join(wild, "rss-parser/input/rss-1.rss"), "utf8"),
+      FEED_URL,
+    );
     expect(parsed.items.length).toBeGreaterThan(0);
     expect(parsed.items[0]?.link).toMatch(/^https?:\/\//);
   });
 
   it("reads RSS 0.91", async () => {
-    const parsed = await parseFeed(decodeFeedBytes(readFileSync(path.join(wild, "rss-parser/input/heraldsun.rss"))), FEED_URL);
+    const parsed = await parseFeed(
+      decodeFeedBytes(readFileSync(path.join(wild, "rss-parser/input/heraldsun.rss"))),
+      FEED_URL,
+    );
     expect(parsed.title).toBe("RSS0.92 Example");
     expect(parsed.items.length).toBeGreaterThan(0);
   });
@@ -146,7 +164,9 @@ describe("parseFeed: RSS 1.0, 0.9x and JSON Feed", () => {
   it("reads an empty <rss> as a feed without items", async () => {
     await expect(parseFeed('<rss version="2.0"></rss>', FEED_URL)).resolves.toMatchObject({ items: [] });
     await expect(parseFeed("<rss>\n</rss>", FEED_URL)).resolves.toMatchObject({ items: [] });
-    await expect(parseFeed('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', FEED_URL)).resolves.toMatchObject({
+    await expect(
+      parseFeed('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', FEED_URL),
+    ).resolves.toMatchObject({
       items: [],
     });
   });
@@ -164,7 +184,12 @@ describe("parseFeed: RSS 1.0, 0.9x and JSON Feed", () => {
 describe("parseFeed: repairs", () => {
   it.each([
     ["an unescaped ampersand", "<title>AT&T</title>", "AT&T", "unescaped-ampersand"],
-    ["an HTML5 entity", "<title>Kim&rsquo;s visit&hellip; &bigstar;</title>", "Kim’s visit… ★", "html-entity"],
+    [
+      "an HTML5 entity",
+      "<title>Kim&rsquo;s visit&hellip; &bigstar;</title>",
+      "Kim’s visit… ★",
+      "html-entity",
+    ],
     ["an undefined entity", "<title>Kim &bogus; Putin</title>", "Kim &bogus; Putin", "unknown-entity"],
     ["a bare less-than", "<title>1 < 2</title>", "1 < 2", "unescaped-less-than"],
     ["an unclosed element", "<title>Kim<br></title>", "Kim", "unclosed-void-element"],
@@ -176,13 +201,17 @@ describe("parseFeed: repairs", () => {
   });
 
   it("parses a feed with stray control characters, which normalising removes later", async () => {
-    const xml = '<rss version="2.0"><channel><item><title>Kim\u0008 Jong\u001F Un</title></item></channel></rss>';
+    const xml =
+      '<rss version="2.0"><channel><item><title>Kim\u0008 Jong\u001F Un</title></item></channel></rss>';
     const parsed = await parseFeed(xml, FEED_URL);
     expect(parsed.items[0]?.title?.replace(/[\u0000-\u001F]/g, "")).toBe("Kim Jong Un");
   });
 
   it("parses a feed with a BOM and leading white space", async () => {
-    const parsed = await parseFeed('\uFEFF\n  <?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>', FEED_URL);
+    const parsed = await parseFeed(
+      '\uFEFF\n  <?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>',
+      FEED_URL,
+    );
     expect(parsed.title).toBe("x");
   });
 
@@ -251,7 +280,10 @@ describe("parseFeed: errors", () => {
 describe("parseFeed: rss-parser's own golden outputs", () => {
   const inputs = readdirSync(path.join(wild, "rss-parser/input"));
   const goldens = readdirSync(path.join(wild, "rss-parser/expected-output"))
-    .map((name) => ({ name, input: inputs.find((file) => file.replace(/\.[^.]+$/, "") === name.replace(/\.json$/, "")) }))
+    .map((name) => ({
+      name,
+      input: inputs.find((file) => file.replace(/\.[^.]+$/, "") === name.replace(/\.json$/, "")),
+    }))
     .filter((golden): golden is { name: string; input: string } => golden.input !== undefined);
 
   it("has goldens to compare with", () => {
@@ -259,10 +291,15 @@ describe("parseFeed: rss-parser's own golden outputs", () => {
   });
 
   it.each(goldens)("$input: same items, titles and links as rss-parser", async ({ name, input }) => {
-    const expected = JSON.parse(readFileSync(path.join(wild, "rss-parser/expected-output", name), "utf8")) as {
+    const expected = JSON.parse(
+      readFileSync(path.join(wild, "rss-parser/expected-output", name), "utf8"),
+    ) as {
       feed: { items: Array<{ title?: unknown; link?: unknown }> };
     };
-    const parsed = await parseFeed(decodeFeedBytes(readFileSync(path.join(wild, "rss-parser/input", input))), "https://example.org/");
+    const parsed = await parseFeed(
+      decodeFeedBytes(readFileSync(path.join(wild, "rss-parser/input", input))),
+      "https://example.org/",
+    );
     expect(parsed.items).toHaveLength(expected.feed.items.length);
     expected.feed.items.forEach((item, index) => {
       // rss-parser reads ISO-8859-1 as UTF-8: its titles with U+FFFD are wrong where ours are right.
