@@ -1,7 +1,7 @@
 // npm run bench:dedup — story-index speed and memory against the local Redis, and the naive baseline.
 //
 // 1. Fills a private prefix with synthetic articles (words drawn from the BBC corpus, publication
-//    times spread over the dedup window) using the real script in pipelined chunks, and measures
+//    times spread over the dedup window) with pipelined bulk inserts (indexArticles), and measures
 //    dedup checks/s (assignStories on precomputed fingerprints: 80 % new articles, 20 % copies) once
 //    10,000 and once 1,000,000 articles are indexed.
 // 2. Redis memory per indexed article: MEMORY USAGE summed over the prefix's keys, and the
@@ -146,7 +146,7 @@ async function fill(
       next = end;
       const chunk: ArticleToAssign[] = [];
       for (let i = start; i < end; i++) chunk.push(syntheticArticle(clockAt(i)));
-      await index.assignStories(chunk, new Date(clockAt(end)));
+      await index.indexArticles(chunk, new Date(clockAt(end)));
       recent.splice(0, recent.length, ...chunk.slice(-200));
     }
   };

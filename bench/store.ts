@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { type Kysely, sql } from "kysely";
+import { type Compilable, CompiledQuery, type Kysely, sql } from "kysely";
 import pg from "pg";
 import { openStore } from "../src/store/open-store.js";
 import type { StoreDatabase } from "../src/store/schema.js";
@@ -16,7 +16,9 @@ import type { StoredEntry } from "../src/store/types.js";
 
 const totalArticles = Number(process.env.BENCH_STORE_ARTICLES ?? 1_000_000);
 const upsertArticles = Number(process.env.BENCH_STORE_UPSERTS ?? 20_000);
-const postgresBase = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : "postgres://postgres@127.0.0.1:5432/test";
+const postgresBase = process.env.DATABASE_URL?.startsWith("postgres")
+  ? process.env.DATABASE_URL
+  : "postgres://postgres@127.0.0.1:5432/test";
 const chunkSize = 100;
 const topicCount = 20;
 const benchTopic = "topic-07";
@@ -26,7 +28,10 @@ const body = "Pyongyang and Moscow signed an agreement on cooperation. ".repeat(
 
 function upsertEntry(n: number): StoredEntry {
   const firstSeen = new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString();
-  const topics = [`topic-${String(n % topicCount).padStart(2, "0")}`, `topic-${String((n * 7) % topicCount).padStart(2, "0")}`];
+  const topics = [
+    `topic-${String(n % topicCount).padStart(2, "0")}`,
+    `topic-${String((n * 7) % topicCount).padStart(2, "0")}`,
+  ];
   return {
     article: {
       id: `upsert-article-${n}`,
@@ -58,7 +63,9 @@ function upsertEntry(n: number): StoredEntry {
 async function measureUpserts(store: SqlStore): Promise<{ fresh: number; repeated: number }> {
   const chunks: StoredEntry[][] = [];
   for (let i = 0; i < upsertArticles; i += chunkSize) {
-    chunks.push(Array.from({ length: Math.min(chunkSize, upsertArticles - i) }, (_, k) => upsertEntry(i + k)));
+    chunks.push(
+      Array.from({ length: Math.min(chunkSize, upsertArticles - i) }, (_, k) => upsertEntry(i + k)),
+    );
   }
   let start = performance.now();
   for (const chunk of chunks) await store.saveChunk(chunk);
@@ -70,7 +77,12 @@ async function measureUpserts(store: SqlStore): Promise<{ fresh: number; repeate
 }
 
 /** Fills stories, articles, sources and matches up to `total` articles with set-based multi-row inserts. */
-async function fillStore(db: Kysely<StoreDatabase>, engine: "sqlite" | "postgres", from: number, total: number) {
+async function fillStore(
+  db: Kysely<StoreDatabase>,
+  engine: "sqlite" | "postgres",
+  from: number,
+  total: number,
+) {
   for (let start = from; start < total; start += fillBatch) {
     const end = Math.min(total, start + fillBatch) - 1;
     await db.transaction().execute(async (trx) => {
@@ -115,15 +127,13 @@ function fillStatements(engine: "sqlite" | "postgres", start: number, end: numbe
   ];
 }
 
-async function explain(store: SqlStore, query: { compile(): { sql: string; parameters: readonly unknown[] } }) {
+async function explain(store: SqlStore, query: Compilable): Promise<string> {
   const compiled = query.compile();
   const prefix = store.engine === "sqlite" ? "explain query plan " : "explain ";
-  const result = await store.db.executeQuery<Record<string, unknown>>({
-    ...compiled,
-    sql: prefix + compiled.sql,
-    query: compiled as never,
-  } as never);
-  return result.rows.map((row) => `    ${String(row.detail ?? row["QUERY PLAN"])}`).join("\n");
+  const result = await store.db.executeQuery<Record<string, unknown>>(
+    CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]),
+  );
+  return result.rows.map((row) => `    ${String(row.detail ?? row["QUERY PLAN"]).slice(0, 160)}`).join("\n");
 }
 
 function median(values: number[]): number {
@@ -136,14 +146,20 @@ async function benchEngine(name: "sqlite" | "postgres", url: string): Promise<vo
   const store = await openStore(url);
   try {
     const upserts = await measureUpserts(store);
-    console.log(`saveChunk, chunks of ${chunkSize}: ${upserts.fresh.toFixed(0)} new articles/s, ${upserts.repeated.toFixed(0)} repeated articles/s (${upsertArticles} articles)`);
+    console.log(
+      `saveChunk, chunks of ${chunkSize}: ${upserts.fresh.toFixed(0)} new articles/s, ${upserts.repeated.toFixed(0)} repeated articles/s (${upsertArticles} articles)`,
+    );
 
     const fillStart = performance.now();
     await fillStore(store.db, name, upsertArticles, totalArticles);
-    if (name === "sqlite") await sql`analyze`.execute(store.db);
-    else await sql`analyze`.execute(store.db);
-    const articles = await store.db.selectFrom("articles").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
-    console.log(`filled to ${Number(articles.n)} articles in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
+    await sql`analyze`.execute(store.db);
+    const articles = await store.db
+      .selectFrom("articles")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirstOrThrow();
+    console.log(
+      `filled to ${Number(articles.n)} articles in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`,
+    );
 
     const filter = { topic: benchTopic, limit: 100 };
     await store.listMatches(filter);
@@ -154,10 +170,22 @@ async function benchEngine(name: "sqlite" | "postgres", url: string): Promise<vo
       rows = (await store.listMatches(filter)).length;
       timings.push(performance.now() - start);
     }
-    console.log(`listMatches({ topic: "${benchTopic}", limit: 100 }) → ${rows} rows: median ${median(timings).toFixed(2)} ms, max ${Math.max(...timings).toFixed(2)} ms (20 runs)`);
+    console.log(
+      `listMatches({ topic: "${benchTopic}", limit: 100 }) → ${rows} rows: median ${median(timings).toFixed(2)} ms, max ${Math.max(...timings).toFixed(2)} ms (20 runs)`,
+    );
     const page = await buildListMatchesQuery(store.db, filter).execute();
-    console.log(`  plan of the matches query:\n${await explain(store, buildListMatchesQuery(store.db, filter))}`);
-    console.log(`  plan of the copies query:\n${await explain(store, buildListCopiesQuery(store.db, page.map((r) => r.story_id)))}`);
+    console.log(
+      `  plan of the matches query:\n${await explain(store, buildListMatchesQuery(store.db, filter))}`,
+    );
+    console.log(
+      `  plan of the copies query:\n${await explain(
+        store,
+        buildListCopiesQuery(
+          store.db,
+          page.map((r) => r.story_id),
+        ),
+      )}`,
+    );
   } finally {
     await store.close();
   }
@@ -165,7 +193,10 @@ async function benchEngine(name: "sqlite" | "postgres", url: string): Promise<vo
 
 const sqliteDir = mkdtempSync(path.join(os.tmpdir(), "nwbench-store-"));
 const schema = `nwbench_store_${Math.random().toString(36).slice(2, 8)}`;
-console.log(`store benchmark: ${totalArticles} articles, ${upsertArticles} upserted through saveChunk`);
+console.log(
+  `store benchmark: ${totalArticles} articles, ${upsertArticles} upserted through saveChunk; ` +
+    `${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}`,
+);
 try {
   await benchEngine("sqlite", `sqlite:${path.join(sqliteDir, "bench.db")}`);
   await benchEngine("postgres", `${postgresBase}${postgresBase.includes("?") ? "&" : "?"}schema=${schema}`);

@@ -21,7 +21,8 @@ export type ErrorCode =
   | "NW_FEED_NOT_A_FEED"
   | "NW_DELIVERY_FAILED"
   | "NW_SMTP_REJECTED"
-  | "NW_INPUT_INVALID";
+  | "NW_INPUT_INVALID"
+  | "NW_SERVER_UNPROTECTED";
 
 export interface NewswatchErrorOptions {
   retryable?: boolean;

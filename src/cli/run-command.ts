@@ -84,6 +84,11 @@ export function registerRunCommand(program: Command): void {
           },
         );
       };
+      // SIGHUP: read the configuration files again (topics and feeds change without a restart).
+      process.on("SIGHUP", () => {
+        logger.info({ signal: "SIGHUP" }, "signal received");
+        void service.reload("SIGHUP");
+      });
       process.once("SIGTERM", () => shutdown("SIGTERM"));
       process.once("SIGINT", () => shutdown("SIGINT"));
     });

@@ -18,7 +18,7 @@ const DIGEST_KEYS = ["name", "topics", "schedule", "timezone", "max_items", "sen
 export function readDigests(
   reader: ConfigReader,
   occurrences: Occurrence[],
-  topicIds: string[],
+  topicIds: ReadonlySet<string>,
 ): DigestSpec[] {
   const digests: DigestSpec[] = [];
   const firstByName = new Map<string, Field>();
@@ -31,9 +31,12 @@ export function readDigests(
       const name = readDigestName(reader, nameField, firstByName);
       const digestTopics = readDigestTopics(reader, (keys.get("topics") as MapEntry).field, topicIds);
       const scheduleField = (keys.get("schedule") as MapEntry).field;
-      const schedule = reader.string(scheduleField);
-      const cronProblem = schedule === undefined ? undefined : describeCronProblem(schedule);
-      if (cronProblem !== undefined) reader.report(scheduleField, cronProblem);
+      const schedule = reader.locatedString(scheduleField);
+      const cronProblem = schedule === undefined ? undefined : describeCronProblem(schedule.value);
+      if (schedule !== undefined && cronProblem !== undefined) {
+        const at = schedule.fileOffset(cronProblem.offset);
+        reader.reportAt(scheduleField.file, at, `${scheduleField.path}: ${cronProblem.message}`);
+      }
       const timezone = optionalKey(keys, "timezone", (f) => {
         const value = reader.string(f);
         if (value === undefined) return undefined;
@@ -56,7 +59,7 @@ export function readDigests(
       digests.push({
         name,
         topics: digestTopics,
-        schedule: schedule.trim(),
+        schedule: schedule.value.trim(),
         timezone: timezone ?? CONFIG_DEFAULTS.digestTimezone,
         maxItems: maxItems ?? CONFIG_DEFAULTS.digestMaxItems,
         sendEmpty: sendEmpty ?? CONFIG_DEFAULTS.digestSendEmpty,
@@ -88,7 +91,11 @@ function readDigestName(
   return name;
 }
 
-function readDigestTopics(reader: ConfigReader, field: Field, topicIds: string[]): string[] | undefined {
+function readDigestTopics(
+  reader: ConfigReader,
+  field: Field,
+  topicIds: ReadonlySet<string>,
+): string[] | undefined {
   const items = reader.listOrSingle(field);
   if (items === undefined) return undefined;
   if (items.length === 0) {
@@ -99,7 +106,7 @@ function readDigestTopics(reader: ConfigReader, field: Field, topicIds: string[]
   let valid = true;
   for (const item of items) {
     const id = reader.string(item);
-    if (id !== undefined && !topicIds.includes(id)) {
+    if (id !== undefined && !topicIds.has(id)) {
       reader.report(item, `unknown topic '${id}'${didYouMean(id, topicIds)}`);
       valid = false;
     } else if (id === undefined) {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { isMap, isScalar, type ParsedNode } from "yaml";
 import { NewswatchError } from "../errors.js";
 import type { ConfigReader, Field } from "./reader.js";
-import { parseYamlFile, type YamlFile } from "./yaml-file.js";
+import { parseYamlFile, resolveAlias, type YamlFile } from "./yaml-file.js";
 
 // Reads the main configuration file and, depth-first, every file it includes. Each file is read once
 // (a file included twice contributes once); a cycle or an unreadable include is a problem at the entry.
@@ -75,7 +75,8 @@ function includeEntries(file: YamlFile, reader: ConfigReader): Field[] {
   const pair = root.items.find((item) => isScalar(item.key) && item.key.value === "include");
   if (pair === undefined) return [];
   const keyOffset = (pair.key as ParsedNode).range?.[0] ?? 0;
-  const field: Field = { file, node: pair.value as ParsedNode | null, anchor: keyOffset, path: "include" };
+  const node = resolveAlias(file, pair.value as ParsedNode | null);
+  const field: Field = { file, node, anchor: keyOffset, path: "include" };
   return reader.listOrSingle(field) ?? [];
 }
 

@@ -1,10 +1,10 @@
-import { isMap, isScalar, isSeq, type ParsedNode, type Scalar } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, type ParsedNode, type Scalar } from "yaml";
 import type { ConfigProblem } from "../errors.js";
 import { didYouMean } from "./did-you-mean.js";
 import { interpolateEnv } from "./interpolate.js";
 import { mapScalarOffsets } from "./scalar-offsets.js";
 import { parseDuration, parseSize, UnitError } from "./units.js";
-import { problemAt, type YamlFile } from "./yaml-file.js";
+import { problemAt, resolveAlias, type YamlFile } from "./yaml-file.js";
 
 /** A value in the YAML together with where it is and how to name it in a message. */
 export interface Field {
@@ -48,7 +48,8 @@ function describeNode(node: ParsedNode | null): string {
     if (typeof node.value === "string") return `'${node.value}'`;
     return String(node.value);
   }
-  return "an alias";
+  if (isAlias(node)) return `*${node.source}, an alias without an anchor`;
+  return "an unknown kind of node";
 }
 
 /**
@@ -89,7 +90,7 @@ export class ConfigReader {
         continue;
       }
       const key = String(keyNode.value);
-      const value = pair.value as ParsedNode | null;
+      const value = resolveAlias(field.file, pair.value as ParsedNode | null);
       entries.push({
         key,
         keyOffset,
@@ -105,20 +106,24 @@ export class ConfigReader {
     return entries === undefined ? undefined : this.knownKeys(field, entries, allowed);
   }
 
-  /** The entries whose key is allowed; every other key is reported with a suggestion. */
+  /**
+   * The entries whose key is allowed; every other key is reported with a suggestion. At the top level,
+   * keys starting with `x-` are ignored: they hold YAML anchors (`x-channels: &channels [...]`).
+   */
   knownKeys(field: Field, entries: MapEntry[], allowed: readonly string[]): Map<string, MapEntry> {
     const known = new Map<string, MapEntry>();
     for (const entry of entries) {
       if (allowed.includes(entry.key)) {
         known.set(entry.key, entry);
-      } else {
-        const where = field.path === "" ? "top level" : field.path;
-        this.reportAt(
-          field.file,
-          entry.keyOffset,
-          `unknown key '${entry.key}' in ${where}${didYouMean(entry.key, allowed)}`,
-        );
+        continue;
       }
+      if (field.path === "" && entry.key.startsWith("x-")) continue;
+      const where = field.path === "" ? "top level" : field.path;
+      this.reportAt(
+        field.file,
+        entry.keyOffset,
+        `unknown key '${entry.key}' in ${where}${didYouMean(entry.key, allowed)}`,
+      );
     }
     return known;
   }
@@ -142,7 +147,7 @@ export class ConfigReader {
     if (!isSeq(node)) return this.expected(field, "a list");
     return node.items.map((item, index) => ({
       file: field.file,
-      node: item as ParsedNode | null,
+      node: resolveAlias(field.file, item as ParsedNode | null),
       anchor: offsetOf(field),
       path: childPath(field.path, index),
     }));

@@ -20,39 +20,45 @@ export function mapScalarOffsets(text: string, node: Scalar): (valueIndex: numbe
     contentStart = headerEnd === -1 ? valueEnd : headerEnd + 1;
   }
 
-  const positions: number[] = [];
-  let i = contentStart;
-  let j = 0;
-  while (j < value.length) {
-    if (i >= contentEnd) {
-      positions.push(contentEnd);
-      j += 1;
-      continue;
+  // Built on first use: most strings are never asked about.
+  let positions: number[] | undefined;
+  const align = (): number[] => {
+    const aligned: number[] = [];
+    let i = contentStart;
+    let j = 0;
+    while (j < value.length) {
+      if (i >= contentEnd) {
+        aligned.push(contentEnd);
+        j += 1;
+        continue;
+      }
+      const c = text[i] as string;
+      if (node.type === "QUOTE_DOUBLE" && c === "\\") {
+        const sequence = readEscape(text, i);
+        for (let k = 0; k < sequence.produces; k += 1) aligned.push(i);
+        j += sequence.produces;
+        i += sequence.length;
+        continue;
+      }
+      if (node.type === "QUOTE_SINGLE" && c === "'" && text[i + 1] === "'") {
+        aligned.push(i);
+        j += 1;
+        i += 2;
+        continue;
+      }
+      const wanted = value[j] as string;
+      if (c === wanted || (c === "\n" && wanted === " ")) {
+        aligned.push(i);
+        j += 1;
+      }
+      i += 1;
     }
-    const c = text[i] as string;
-    if (node.type === "QUOTE_DOUBLE" && c === "\\") {
-      const sequence = readEscape(text, i);
-      for (let k = 0; k < sequence.produces; k += 1) positions.push(i);
-      j += sequence.produces;
-      i += sequence.length;
-      continue;
-    }
-    if (node.type === "QUOTE_SINGLE" && c === "'" && text[i + 1] === "'") {
-      positions.push(i);
-      j += 1;
-      i += 2;
-      continue;
-    }
-    const wanted = value[j] as string;
-    if (c === wanted || (c === "\n" && wanted === " ")) {
-      positions.push(i);
-      j += 1;
-    }
-    i += 1;
-  }
-  positions.push(Math.min(i, contentEnd));
+    aligned.push(Math.min(i, contentEnd));
+    return aligned;
+  };
 
   return (valueIndex: number): number => {
+    positions ??= align();
     const clamped = Math.max(0, Math.min(valueIndex, positions.length - 1));
     return positions[clamped] as number;
   };

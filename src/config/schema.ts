@@ -54,7 +54,7 @@ export function buildConfig(
   const feeds = readFeeds(reader, occurrences("feeds"));
   const aliases = readAliases(reader, occurrences("aliases"));
   const topics = readTopics(reader, occurrences("topics"));
-  const digests = readDigests(reader, occurrences("digests"), topics.ids);
+  const digests = readDigests(reader, occurrences("digests"), new Set(topics.ids));
   const alerts = readAlerts(reader, occurrences("alerts"));
   const dedup = readDedup(reader, definedOnce(reader, "dedup", occurrences("dedup")));
 

@@ -1,4 +1,4 @@
-import { LineCounter, type ParsedNode, parseDocument } from "yaml";
+import { type Document, isAlias, LineCounter, type ParsedNode, parseDocument } from "yaml";
 import type { ConfigProblem } from "../errors.js";
 
 /** One configuration file, parsed, with what is needed to turn offsets into line:col. */
@@ -10,8 +10,15 @@ export interface YamlFile {
   lines: LineCounter;
   /** The document's top node; null for an empty file. */
   root: ParsedNode | null;
+  doc: Document.Parsed;
   /** True when the YAML itself is broken (its problems are then the only ones worth reporting). */
   hasSyntaxErrors: boolean;
+}
+
+/** The node an alias (`*name`) stands for; other nodes, and aliases without an anchor, as they are. */
+export function resolveAlias(file: YamlFile, node: ParsedNode | null): ParsedNode | null {
+  if (!isAlias(node)) return node;
+  return (node.resolve(file.doc) as ParsedNode | undefined) ?? node;
 }
 
 export function problemAt(file: YamlFile, offset: number, message: string): ConfigProblem {
@@ -33,6 +40,7 @@ export function parseYamlFile(
     text,
     lines,
     root: doc.contents,
+    doc,
     hasSyntaxErrors: doc.errors.length > 0,
   };
   const problems = doc.errors.map((error) => {

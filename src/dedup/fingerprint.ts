@@ -13,7 +13,7 @@ import {
   hashString32,
   isEmptySignature,
   minhashSignature,
-  packSignature16,
+  packSignature,
 } from "./minhash.js";
 import {
   DEFAULT_SHINGLE_OPTIONS,
@@ -43,7 +43,7 @@ export interface ArticleFingerprint {
   /** sha1 (hex) of the normalised title and full text: equal for byte-different copies of one text. */
   contentHash: string;
   signature: Uint32Array;
-  /** The signature's low 16 bits per position, as stored in Redis and compared by both rules. */
+  /** The signature's low 8 bits per position, as stored in Redis and compared by both rules. */
   packedSignature: Buffer;
   /** LSH band keys; empty when the article has no words (it can then only match by identity). */
   bandKeys: string[];
@@ -163,7 +163,7 @@ export function fingerprintArticle(
   return {
     contentHash: contentHashOf(article.title, article.text),
     signature,
-    packedSignature: packSignature16(signature),
+    packedSignature: packSignature(signature),
     bandKeys: isEmptySignature(signature) ? [] : bandKeys(signature, options.banding),
     titleKey: titleKeyOf(article.title),
     leadWords: Math.min(255, normaliseTokens(stripByline(article.text)).length),

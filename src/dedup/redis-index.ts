@@ -6,8 +6,10 @@
 // Layout, all under redisKey(prefix, "dedup"), sized for ~400 bytes per article:
 //   …:n                    counter handing out 32-bit article refs
 //   …:r:<ref/256>          string of 256 fixed-size record slots (SETRANGE/GETRANGE)
-//   …:i:<gen>:<shard>      hash: 8-byte identity digest → ref          (small hashes stay listpacks)
-//   …:b:<gen>:<shard>      hash: 4-byte band key → up to 15 refs, 4 bytes each
+//   …:i:<gen>:<shard>      hash: 6 bytes of the identity digest → ref  (small hashes stay listpacks)
+//   …:b:<gen>:<shard>      hash: low 2 bytes of the band key → up to 15 refs, 4 bytes each
+// A shard plus its field name carry 52+ bits of an identity digest and 20+ bits of a band key: a
+// false identity hit is negligible, a false band hit only costs one rejected candidate.
 // Hash fields cannot expire one by one before Redis 7.4, so identity and bucket hashes are written per
 // generation (half the window by default) and expire whole; lookups read the generations the window spans,
 // and every record carries its indexing time so that the window is exact however late a key expires.
@@ -64,7 +66,9 @@ const KIND_BY_CODE = { 1: "new", 2: "same-article", 3: "near-duplicate" } as con
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    newswatchAssignStory(...args: Array<string | Buffer | number>): Result<[number, string, string], Context>;
+    newswatchAssignStoryBuffer(
+      ...args: Array<string | Buffer | number>
+    ): Result<[number, Buffer, Buffer], Context>;
   }
 }
 
@@ -85,6 +89,8 @@ local body = ARGV[13]
 local nIdentity = tonumber(ARGV[14])
 local nBands = tonumber(ARGV[15 + 2 * nIdentity])
 local bandArg = 16 + 2 * nIdentity
+-- "insert": index without looking anything up (rebuilding or bulk-loading an index).
+local insertOnly = ARGV[bandArg + 2 * nBands] == "insert"
 
 local nowSec = math.floor(now / 1000)
 local oldestSec = math.floor((now - window) / 1000)
@@ -99,9 +105,6 @@ local function u32(s, i)
 end
 local function pack32(n)
   return string.char(math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
-end
-local function hex(s)
-  return (string.gsub(s, ".", function(c) return string.format("%02x", string.byte(c)) end))
 end
 
 -- body: leadWords(1) numberCount(1) numbers(2 each, fixed room) titleLength(1) title(fixed room) signature
@@ -161,10 +164,11 @@ local function jaccard(a, b)
   if #a ~= #b or #a == 0 then return 0 end
   if a == string.rep("\\255", #a) or b == string.rep("\\255", #b) then return 0 end
   local equal = 0
-  for i = 1, #a, 2 do
-    if string.sub(a, i, i + 1) == string.sub(b, i, i + 1) then equal = equal + 1 end
+  local ba, bb = { string.byte(a, 1, -1) }, { string.byte(b, 1, -1) }
+  for i = 1, #ba do
+    if ba[i] == bb[i] then equal = equal + 1 end
   end
-  return equal / (#a / 2)
+  return equal / #ba
 end
 
 local function exclusive(xs, ys)
@@ -201,6 +205,9 @@ local function readRecord(ref)
 end
 local function writeRecord(ref, id, story, storyStart, recordBody)
   local key = recordKey(ref)
+  -- The first ref of a block (refs come from INCR inside this script, so it runs first) allocates the
+  -- block at its final size: growing a string by SETRANGE would double its allocation.
+  if ref % 256 == 0 or ref == 1 then redis.call("SET", key, string.rep("\0", 256 * slotSize)) end
   redis.call("SETRANGE", key, (ref % 256) * slotSize, id .. story .. pack32(storyStart) .. pack32(nowSec) .. recordBody)
   redis.call("PEXPIRE", key, window + genMs)
 end
@@ -230,6 +237,13 @@ local function indexArticle(ref)
   end
 end
 
+if insertOnly then
+  local ref = redis.call("INCR", base .. ":n")
+  writeRecord(ref, articleId, articleId, published, body)
+  indexArticle(ref)
+  return { 1, articleId, "" }
+end
+
 -- 1. Identity: canonical URL, feed + guid, content hash.
 for i = 1, nIdentity do
   for g = gen, firstGen, -1 do
@@ -240,7 +254,7 @@ for i = 1, nIdentity do
       if record ~= nil then
         writeRecord(ref, record.id, record.story, record.storyStart, body)
         indexArticle(ref)
-        return { 2, hex(record.story), hex(record.id) }
+        return { 2, record.story, record.id }
       end
     end
   end
@@ -276,11 +290,11 @@ local ref = redis.call("INCR", base .. ":n")
 if best ~= nil then
   writeRecord(ref, articleId, best.record.story, best.record.storyStart, body)
   indexArticle(ref)
-  return { 3, hex(best.record.story), hex(best.record.id) }
+  return { 3, best.record.story, best.record.id }
 end
 writeRecord(ref, articleId, articleId, published, body)
 indexArticle(ref)
-return { 1, hex(articleId), "" }
+return { 1, articleId, "" }
 `;
 
 function shardBitsFor(entries: number): number {
@@ -305,7 +319,7 @@ export function packRecordBody(fingerprint: ArticleFingerprint): Buffer {
   body[0] = Math.min(255, fingerprint.leadWords);
   const numbers = fingerprint.titleNumbers.slice(0, MAX_TITLE_NUMBERS);
   body[1] = numbers.length;
-  numbers.forEach((n, i) => body.writeUInt16BE(n, 2 + 2 * i));
+  for (const [i, n] of numbers.entries()) body.writeUInt16BE(n, 2 + 2 * i);
   body[2 + MAX_TITLE_NUMBERS * 2] = title.length;
   title.copy(body, 3 + MAX_TITLE_NUMBERS * 2);
   return Buffer.concat([body, fingerprint.packedSignature]);
@@ -348,24 +362,48 @@ export class RedisStoryIndex {
    * Retrying a chunk gives the same story ids (its articles are then known: kind "same-article").
    */
   async assignStories(articles: readonly ArticleToAssign[], now: Date): Promise<StoryAssignment[]> {
+    const replies = await this.runScript(articles, now, "check");
+    return replies.map(([code, storyId, duplicateOf], index) => {
+      const kind = KIND_BY_CODE[code as 1 | 2 | 3];
+      const assignment: StoryAssignment = {
+        articleId: articles[index]!.article.id,
+        storyId: storyId.toString("hex"),
+        isNewStory: kind === "new",
+        kind,
+      };
+      if (duplicateOf.length > 0) assignment.duplicateOf = duplicateOf.toString("hex");
+      return assignment;
+    });
+  }
+
+  /**
+   * Indexes articles as new stories without checking them: for loading an index in bulk (rebuilding it
+   * from the store after Redis lost it, or filling a benchmark). Same pipelining as `assignStories`.
+   */
+  async indexArticles(articles: readonly ArticleToAssign[], now: Date): Promise<void> {
+    await this.runScript(articles, now, "insert");
+  }
+
+  private async runScript(
+    articles: readonly ArticleToAssign[],
+    now: Date,
+    mode: "check" | "insert",
+  ): Promise<Array<[number, Buffer, Buffer]>> {
     if (articles.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const item of articles) pipeline.newswatchAssignStory(...this.scriptArguments(item, now));
+    for (const item of articles) {
+      pipeline.newswatchAssignStoryBuffer(...this.scriptArguments(item, now), mode);
+    }
     const results = await pipeline.exec();
     if (results === null) throw new NewswatchError("NW_REDIS_UNREACHABLE", "Redis pipeline was aborted");
-    return results.map(([error, reply], index) => {
-      const articleId = articles[index]!.article.id;
+    return results.map(([error, reply]) => {
       if (error !== null) {
-        throw new NewswatchError("NW_REDIS_UNREACHABLE", `story assignment failed: ${error.message}`, {
+        throw new NewswatchError("NW_REDIS_UNREACHABLE", `story index script failed: ${error.message}`, {
           retryable: true,
           cause: error,
         });
       }
-      const [code, storyId, duplicateOf] = reply as [number, string, string];
-      const kind = KIND_BY_CODE[code as 1 | 2 | 3];
-      const assignment: StoryAssignment = { articleId, storyId, isNewStory: kind === "new", kind };
-      if (duplicateOf !== "") assignment.duplicateOf = duplicateOf;
-      return assignment;
+      return reply as [number, Buffer, Buffer];
     });
   }
 
@@ -399,12 +437,12 @@ export class RedisStoryIndex {
     ];
     for (const identity of identities) {
       const digest = createHash("sha1").update(identity).digest();
-      args.push(digest.readUInt32BE(0) >>> (32 - this.identityShardBits), digest.subarray(4, 12));
+      args.push(digest.readUInt32BE(0) >>> (32 - this.identityShardBits), digest.subarray(4, 10));
     }
     args.push(fingerprint.bandKeys.length);
     for (const bandKey of fingerprint.bandKeys) {
       const value = Number.parseInt(bandKey, 16);
-      args.push(value >>> (32 - this.bandShardBits), Buffer.from(bandKey, "hex"));
+      args.push(value >>> (32 - this.bandShardBits), Buffer.from(bandKey.slice(4), "hex"));
     }
     return args;
   }

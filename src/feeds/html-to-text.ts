@@ -76,7 +76,12 @@ const SPACE_ELEMENTS = new Set([
 const ESCAPED_MARKUP =
   /<\/?(?:p|div|br|a|b|i|u|em|strong|span|img|ul|ol|li|h[1-6]|blockquote|table|tr|td|th|font|iframe|script|style|figure|figcaption|hr|sup|sub|small|code|pre|section|article|center|q|cite|abbr|noscript|picture|source|video|object|embed|param)(?:\s[^<>]*)?\/?>/i;
 
-const DROPPED = new RegExp(`<(${DROPPED_WITH_CONTENT.join("|")})\\b[^>]*>[\\s\\S]*?(?:<\\/\\1\\s*>|$)`, "gi");
+// Self-closed, or closed later; script and style left open are code to the end, other elements left
+// open lose only their tag (TAG removes it).
+const DROPPED = new RegExp(
+  `<(${DROPPED_WITH_CONTENT.join("|")})\\b[^>]*?(?:\\/>|>[\\s\\S]*?<\\/\\1\\s*>)|<(?:script|style)\\b[^>]*>[\\s\\S]*$`,
+  "gi",
+);
 
 // Attribute values are not tracked: a ">" inside one is rare, a quote left open is not.
 const TAG = /<(\/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*>/g;

@@ -19,12 +19,18 @@ type XmlList = XmlNode[] | undefined;
 
 type ItemFields = {
   nwTitle?: XmlList;
+  nwDcTitle?: XmlList;
+  nwDcDescription?: XmlList;
   nwLink?: XmlList;
   nwAtomLink?: XmlList;
   nwGuid?: XmlList;
   nwId?: XmlList;
   nwDescription?: XmlList;
   nwContentEncoded?: XmlList;
+  nwXhtmlBody?: XmlList;
+  nwBody?: XmlList;
+  nwFullItem?: XmlList;
+  nwDcAuthor?: XmlList;
   nwContent?: XmlList;
   nwSummary?: XmlList;
   nwPubDate?: XmlList;
@@ -60,12 +66,18 @@ const raw = (name: string, as: string) => [name, as, { keepArray: true }];
 
 const ITEM_FIELDS = [
   raw("title", "nwTitle"),
+  raw("dc:title", "nwDcTitle"),
+  raw("dc:description", "nwDcDescription"),
   raw("link", "nwLink"),
   raw("atom:link", "nwAtomLink"),
   raw("guid", "nwGuid"),
   raw("id", "nwId"),
   raw("description", "nwDescription"),
   raw("content:encoded", "nwContentEncoded"),
+  raw("xhtml:body", "nwXhtmlBody"),
+  raw("body", "nwBody"),
+  raw("fullitem", "nwFullItem"),
+  raw("dc:author", "nwDcAuthor"),
   raw("content", "nwContent"),
   raw("summary", "nwSummary"),
   raw("pubDate", "nwPubDate"),
@@ -242,17 +254,29 @@ function serialiseChildren(node: XmlElement): string {
   return parts.join("");
 }
 
-/** HTML of a content-like element; Atom `type="text"` content is escaped so its `<` stays text. */
+/** Atom carries other media types (and Atom 0.3 `mode="base64"`) base64-encoded. */
+function isBase64(type: string, mode: string): boolean {
+  if (mode === "base64") return true;
+  if (!type.includes("/")) return false;
+  return !type.startsWith("text/") && !type.endsWith("+xml") && !type.endsWith("/xml");
+}
+
+/**
+ * HTML of a content-like element (title, summary, content). Text-typed content (`type="text"`) is
+ * escaped so that its `<` stays text; XHTML children are serialised back into markup.
+ */
 function htmlOf(node: XmlNode | undefined): string | undefined {
   if (node === undefined) return undefined;
   if (typeof node === "string") return nonEmpty(node);
-  const type = (node.$?.type ?? node.$?.mode ?? "").toLowerCase();
+  const type = (node.$?.type ?? "").toLowerCase();
+  const mode = (node.$?.mode ?? "").toLowerCase();
   const hasChildren = Object.entries(node).some(
     ([key, value]) => key !== "_" && key !== "$" && Array.isArray(value),
   );
   if (!hasChildren) {
     const text = nonEmpty(node._);
     if (text === undefined) return undefined;
+    if (isBase64(type, mode)) return nonEmpty(Buffer.from(text, "base64").toString("utf8"));
     return type === "text" || type === "text/plain" ? escapeText(text) : text;
   }
   return nonEmpty(serialiseChildren(node));
@@ -278,8 +302,14 @@ function resolveUrl(url: string | undefined, base: string | undefined): string |
 
 /** xml:base resolves against the base in force, which itself may be relative. */
 function baseWith(base: string | undefined, attributes: Record<string, string>): string | undefined {
-  const xmlBase = attributes["xml:base"];
+  const xmlBase = meaningfulBase(attributes);
   return xmlBase === undefined ? base : (resolveUrl(xmlBase, base) ?? base);
+}
+
+/** An empty or fragment-only xml:base names the document itself, which says nothing about links. */
+function meaningfulBase(attributes: Record<string, string>): string | undefined {
+  const xmlBase = attributes["xml:base"]?.trim();
+  return xmlBase === undefined || xmlBase === "" || xmlBase.startsWith("#") ? undefined : xmlBase;
 }
 
 function isHtmlType(type: string | undefined): boolean {
@@ -355,7 +385,7 @@ function categoriesOf(item: RssParserItem): string[] {
 }
 
 function authorOf(item: RssParserItem): string | undefined {
-  const creator = firstText(item.nwDcCreator);
+  const creator = firstText(item.nwDcCreator) ?? firstText(item.nwDcAuthor);
   if (creator !== undefined) return creator;
   for (const node of item.nwAuthor ?? []) {
     const element = asElement(node);
@@ -397,12 +427,19 @@ function rawItemOf(
     if (link === undefined && about !== undefined && /^https?:\/\//i.test(about)) link = about;
   }
 
-  const title = firstText(item.nwTitle);
-  const content = format === "atom" ? firstHtml(item.nwContent) : firstHtml(item.nwContentEncoded);
+  const title = firstHtml(item.nwTitle) ?? firstHtml(item.nwDcTitle);
+  // Before content:encoded won, RSS carried full content as xhtml:body or fullitem.
+  const content =
+    format === "atom"
+      ? firstHtml(item.nwContent)
+      : (firstHtml(item.nwContentEncoded) ??
+        firstHtml(item.nwXhtmlBody) ??
+        firstHtml(item.nwBody) ??
+        firstHtml(item.nwFullItem));
   const summary =
     format === "atom"
       ? firstHtml(item.nwSummary)
-      : (firstHtml(item.nwDescription) ?? firstHtml(item.nwSummary));
+      : (firstHtml(item.nwDescription) ?? firstHtml(item.nwSummary) ?? firstHtml(item.nwDcDescription));
   const pubDate = firstText(item.nwPubDate);
   const published = firstText(item.nwPublished) ?? firstText(item.nwIssued) ?? firstText(item.nwCreated);
   const updated = firstText(item.nwUpdated) ?? firstText(item.nwModified);
@@ -511,9 +548,21 @@ function notAFeed(feedUrl: string, why: string): NewswatchError {
   return new NewswatchError("NW_FEED_NOT_A_FEED", `${feedUrl}: not a feed: ${why}`);
 }
 
+/**
+ * Item links resolve against xml:base where the feed sets one; otherwise against the site's own link
+ * (as Miniflux does: feeds served from a feed host still link relative to the site), else the feed URL.
+ */
 function feedOf(parsed: RssParserFeed, format: FeedFormat, root: RootElement, feedUrl: string): ParsedFeed {
-  const feedAttributes = parsed.nwAttributes ?? {};
-  const base = baseWith(baseWith(feedUrl, root.attributes), format === "atom" ? {} : feedAttributes);
+  const feedAttributes = format === "atom" ? {} : (parsed.nwAttributes ?? {});
+  const documentBase = baseWith(baseWith(feedUrl, root.attributes), feedAttributes);
+  const link =
+    format === "atom"
+      ? alternateLink(parsed.nwLinks, documentBase)
+      : resolveUrl(firstText(parsed.nwLinks) ?? attributesOf(parsed.nwLinks?.[0]).href, documentBase);
+  const hasXmlBase =
+    meaningfulBase(root.attributes) !== undefined || meaningfulBase(feedAttributes) !== undefined;
+  const siteLink = link !== undefined && /^https?:\/\//i.test(link) ? link : undefined;
+  const itemBase = hasXmlBase ? documentBase : (siteLink ?? documentBase);
   const language =
     firstText(parsed.nwLanguage) ??
     firstText(parsed.nwDcLanguage) ??
@@ -521,14 +570,10 @@ function feedOf(parsed: RssParserFeed, format: FeedFormat, root: RootElement, fe
     nonEmpty(root.attributes["xml:lang"]);
   const feed: ParsedFeed = {
     items: (parsed.items ?? []).map((item) =>
-      rawItemOf(asElement(item) as RssParserItem, format, base, language),
+      rawItemOf(asElement(item) as RssParserItem, format, itemBase, language),
     ),
   };
   const title = firstText(parsed.nwTitle);
-  const link =
-    format === "atom"
-      ? alternateLink(parsed.nwLinks, base)
-      : resolveUrl(firstText(parsed.nwLinks) ?? attributesOf(parsed.nwLinks?.[0]).href, base);
   if (title !== undefined) feed.title = title;
   if (link !== undefined) feed.link = link;
   if (language !== undefined) feed.language = language;

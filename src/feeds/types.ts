@@ -42,7 +42,9 @@ export interface RawMedia {
 /** One feed item as the parser saw it: strings as found, HTML not yet stripped, dates not yet read. */
 export interface RawItem {
   guid?: string;
+  /** Absolute when the feed allowed it (xml:base, site link, feed URL). */
   link?: string;
+  /** HTML, like content and summary (a text-typed Atom title arrives escaped). */
   title?: string;
   /** Full content (content:encoded, Atom content), HTML. */
   content?: string;

@@ -26,32 +26,77 @@ export interface TermOccurrence {
   end: number;
 }
 
-export interface FieldIndex {
-  field: MatchField;
-  tokens: FieldTokens;
-  positions: Map<string, number[]>;
-  /** Distinct tokens in sorted order, built on first use by a prefix term. */
-  sorted: string[] | null;
+/** How many prefix look-ups a field answers by scanning before it sorts its tokens once. */
+const SCANS_BEFORE_SORTING = 4;
+
+/**
+ * One field's tokens, with the look-up structures built on first use: most articles are only seen by
+ * the presearch index (which reads the token list) and never need them.
+ */
+export class FieldIndex {
+  readonly field: MatchField;
+  readonly tokens: FieldTokens;
+  private positionMap: Map<string, number[]> | null = null;
+  private sorted: string[] | null = null;
+  private prefixLookups = 0;
+
+  constructor(field: MatchField, text: string) {
+    this.field = field;
+    this.tokens = tokeniseField(text);
+  }
+
+  /** Positions of each distinct token. */
+  get positions(): Map<string, number[]> {
+    if (this.positionMap === null) {
+      const map = new Map<string, number[]>();
+      const list = this.tokens.tokens;
+      for (let position = 0; position < list.length; position++) {
+        const token = list[position] as string;
+        const known = map.get(token);
+        if (known === undefined) map.set(token, [position]);
+        else known.push(position);
+      }
+      this.positionMap = map;
+    }
+    return this.positionMap;
+  }
+
+  /** The distinct tokens that start with `prefix`. */
+  tokensWithPrefix(prefix: string): string[] {
+    const found: string[] = [];
+    if (this.prefixLookups++ < SCANS_BEFORE_SORTING) {
+      for (const token of this.positions.keys()) if (token.startsWith(prefix)) found.push(token);
+      return found;
+    }
+    if (this.sorted === null) this.sorted = [...this.positions.keys()].sort();
+    const sorted = this.sorted;
+    for (let i = lowerBound(sorted, prefix); i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) {
+      found.push(sorted[i] as string);
+    }
+    return found;
+  }
 }
 
 export class ArticleIndex {
   readonly input: MatchInput;
   readonly fields: Record<MatchField, FieldIndex>;
+  /** Snippets already cut for this article, by start offset (many topics hit the same words). */
+  readonly snippets = new Map<number, string>();
   private readonly termSpans = new Map<string, Span[]>();
 
   constructor(input: MatchInput) {
     this.input = input;
     this.fields = {
-      title: indexField("title", input.title),
-      text: indexField("text", input.text),
-      source: indexField("source", input.source),
-      url: indexField("url", input.url),
+      title: new FieldIndex("title", input.title),
+      text: new FieldIndex("text", input.text),
+      source: new FieldIndex("source", input.source),
+      url: new FieldIndex("url", input.url),
     };
   }
 
-  /** The distinct tokens of each field (what the presearch index looks up; a token may recur across fields). */
-  tokensByField(): Iterable<string>[] {
-    return MATCH_FIELDS.map((field) => this.fields[field].positions.keys());
+  /** The tokens of each field (what the presearch index looks up; a token may recur). */
+  tokensByField(): string[][] {
+    return MATCH_FIELDS.map((field) => this.fields[field].tokens.tokens);
   }
 
   /** Whether a term occurs; a single exact or prefix word is answered without building spans. */
@@ -63,7 +108,9 @@ export class ArticleIndex {
       const fields = term.field === null ? DEFAULT_FIELDS : [term.field];
       for (const field of fields) {
         const index = this.fields[field];
-        if (only.kind === "exact" ? index.positions.has(only.text) : hasTokenWithPrefix(index, only.text)) return true;
+        if (only.kind === "exact" ? index.positions.has(only.text) : index.tokensWithPrefix(only.text).length > 0) {
+          return true;
+        }
       }
       return false;
     }
@@ -95,19 +142,6 @@ function withTerm(span: Span, term: TermNode): Span {
   const first = span.terms[0];
   if (first === undefined || first.term === term) return span;
   return { ...span, terms: [{ ...first, term }] };
-}
-
-function indexField(field: MatchField, text: string): FieldIndex {
-  const tokens = tokeniseField(text);
-  const positions = new Map<string, number[]>();
-  const list = tokens.tokens;
-  for (let position = 0; position < list.length; position++) {
-    const token = list[position] as string;
-    const known = positions.get(token);
-    if (known === undefined) positions.set(token, [position]);
-    else known.push(position);
-  }
-  return { field, tokens, positions, sorted: null };
 }
 
 function findTermInField(index: FieldIndex, term: TermNode, into: Span[]): void {
@@ -162,32 +196,13 @@ function startsOf(index: FieldIndex, word: WordPattern): [number, number][] {
       return (index.positions.get(word.text) ?? []).map((p) => [p, 1]);
     case "prefix": {
       const positions: number[] = [];
-      for (const token of tokensWithPrefix(index, word.text)) positions.push(...(index.positions.get(token) ?? []));
+      for (const token of index.tokensWithPrefix(word.text)) positions.push(...(index.positions.get(token) ?? []));
       positions.sort((a, b) => a - b);
       return positions.map((p) => [p, 1]);
     }
     case "fuzzy":
       return fuzzyStarts(index, word);
   }
-}
-
-function tokensWithPrefix(index: FieldIndex, prefix: string): string[] {
-  const sorted = sortedTokens(index);
-  const found: string[] = [];
-  for (let i = lowerBound(sorted, prefix); i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) {
-    found.push(sorted[i] as string);
-  }
-  return found;
-}
-
-function hasTokenWithPrefix(index: FieldIndex, prefix: string): boolean {
-  const sorted = sortedTokens(index);
-  return sorted[lowerBound(sorted, prefix)]?.startsWith(prefix) ?? false;
-}
-
-function sortedTokens(index: FieldIndex): string[] {
-  if (index.sorted === null) index.sorted = [...index.positions.keys()].sort();
-  return index.sorted;
 }
 
 /** The first index whose token is not less than `prefix` (tokens in that range start with it). */

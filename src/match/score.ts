@@ -25,6 +25,24 @@ export function inverseDocumentFrequency(token: string, frequencies?: DocumentFr
   return Math.log(1 + (frequencies.documents - df + 0.5) / (df + 0.5));
 }
 
+const rarityMemo = new WeakMap<DocumentFrequencies, Map<string, number>>();
+
+/** `inverseDocumentFrequency`, remembered per statistics table (same answers, fewer logarithms). */
+function rarityOf(token: string, frequencies?: DocumentFrequencies): number {
+  if (frequencies === undefined) return inverseDocumentFrequency(token);
+  let memo = rarityMemo.get(frequencies);
+  if (memo === undefined) {
+    memo = new Map();
+    rarityMemo.set(frequencies, memo);
+  }
+  let rarity = memo.get(token);
+  if (rarity === undefined) {
+    rarity = inverseDocumentFrequency(token, frequencies);
+    memo.set(token, rarity);
+  }
+  return rarity;
+}
+
 /** Counts, for each token, the documents that contain it (for `DocumentFrequencies`). */
 export function countDocumentFrequencies(documents: Iterable<Iterable<string>>): DocumentFrequencies {
   const counts = new Map<string, number>();
@@ -54,7 +72,7 @@ export function scoreOccurrences(
     const tokens = article.fields[occurrence.field].tokens.tokens;
     let rarity = 0;
     for (let p = occurrence.start; p <= occurrence.end; p++) {
-      rarity += inverseDocumentFrequency(tokens[p] as string, frequencies);
+      rarity += rarityOf(tokens[p] as string, frequencies);
     }
     const entry = byTerm.get(occurrence.term.key) ?? { weight: 0, rarity: 0, count: 0 };
     entry.weight += FIELD_WEIGHT[occurrence.field];
@@ -102,8 +120,7 @@ export function snippetFor(occurrences: TermOccurrence[], article: ArticleIndex)
   const text = article.fields.text.tokens;
   const inText = occurrences.filter((o) => o.field === "text");
   if (inText.length === 0) {
-    const fallback = text.text.trim() === "" ? article.input.title : text.text;
-    return cut(fallback, 0);
+    return cutOnce(article, -1, () => cut(/\S/.test(text.text) ? text.text : article.input.title, 0));
   }
   let best = inText[0] as TermOccurrence;
   let bestCount = 0;
@@ -118,7 +135,17 @@ export function snippetFor(occurrences: TermOccurrence[], article: ArticleIndex)
       bestCount = count;
     }
   }
-  return cut(text.text, Math.max(0, (text.starts[best.start] as number) - SNIPPET_LEAD));
+  const from = Math.max(0, (text.starts[best.start] as number) - SNIPPET_LEAD);
+  return cutOnce(article, from, () => cut(text.text, from));
+}
+
+function cutOnce(article: ArticleIndex, key: number, make: () => string): string {
+  let snippet = article.snippets.get(key);
+  if (snippet === undefined) {
+    snippet = make();
+    article.snippets.set(key, snippet);
+  }
+  return snippet;
 }
 
 /** SNIPPET_LENGTH characters from about `from`, on word boundaries, whitespace collapsed, with ellipses. */

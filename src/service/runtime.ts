@@ -14,11 +14,12 @@ import { compileTopics, type Matcher } from "../match/matcher.js";
 import { type ChunkResult, processChunk } from "../pipeline/process-chunk.js";
 import { chunkJobId } from "../pipeline/chunks.js";
 import { type PollPorts, type PollResult, pollFeed } from "../pipeline/poll-feed.js";
-import type { ArticlesJobData, PollJobData, Role } from "../queue/names.js";
+import { type ArticlesJobData, type PollJobData, QUEUE_ARTICLES, QUEUE_FEEDS, type Role } from "../queue/names.js";
 import { createQueues, type Queues } from "../queue/queues.js";
 import { connectRedis } from "../queue/redis-connection.js";
 import { RedisSeenSet } from "../queue/redis-seen-set.js";
 import type { JobContext, JobHandlers } from "../queue/workers.js";
+import { createMetrics, type NewswatchMetrics, type QueueDepths } from "../server/metrics.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/types.js";
 import { USER_AGENT } from "../version.js";
@@ -40,6 +41,8 @@ export interface Runtime {
   matcher: Matcher;
   feedsById: Map<string, FeedSpec>;
   handlers: JobHandlers;
+  /** Counters fed by the job functions, exposed at `/metrics`. */
+  metrics: NewswatchMetrics;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,8 @@ export interface RuntimeOptions {
   /** Overrides for tests and `run --once`. */
   now?: () => Date;
   random?: () => number;
+  /** Export the default process metrics too (the long-running service does). */
+  defaultMetrics?: boolean;
 }
 
 export async function buildRuntime(config: NewswatchConfig, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -77,6 +82,27 @@ export async function buildRuntime(config: NewswatchConfig, logger: Logger, opti
     },
   });
   const feedsById = new Map(config.feeds.list.map((f) => [f.id, f]));
+  const metrics = createMetrics({
+    defaultMetrics: options.defaultMetrics === true,
+    queueDepths: async () => {
+      const depths: QueueDepths = {};
+      for (const queue of [queues.feeds, queues.articles, queues.digests]) {
+        const c = await queue.getJobCounts("waiting", "active", "delayed", "failed");
+        depths[queue.name] = { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
+      }
+      return depths;
+    },
+  });
+  // Every attempt that throws counts as a failed job in the metrics, then goes on to BullMQ's retry logic.
+  const counted = <D, R>(queue: string, handler: (data: D, ctx: JobContext) => Promise<R>) =>
+    async (data: D, ctx: JobContext): Promise<R> => {
+      try {
+        return await handler(data, ctx);
+      } catch (err) {
+        metrics.recordJobFailure(queue);
+        throw err;
+      }
+    };
 
   const pollPorts = (force: boolean): PollPorts => ({
     fetchFeed: (url, conditional, limits) => fetchFeed(url, conditional, { ...limits, userAgent: USER_AGENT, now }),
@@ -119,8 +145,9 @@ export async function buildRuntime(config: NewswatchConfig, logger: Logger, opti
       matcher = m;
     },
     feedsById,
+    metrics,
     handlers: {
-      async poll(data: PollJobData, ctx: JobContext): Promise<PollResult> {
+      poll: counted(QUEUE_FEEDS, async (data: PollJobData, ctx: JobContext): Promise<PollResult> => {
         const feed = runtime.feedsById.get(data.feedId);
         if (!feed) {
           // A scheduler left over from a feed removed from the configuration: nothing to do.
@@ -140,9 +167,10 @@ export async function buildRuntime(config: NewswatchConfig, logger: Logger, opti
         const log = { feedId: feed.id, status: result.status, items: result.items, newArticles: result.newArticles, updatedArticles: result.updatedArticles, chunks: result.chunkJobIds.length, durationMs: result.durationMs };
         if (result.status === "failed") ctx.logger.warn({ ...log, errorCode: result.error?.code, error: result.error?.message, failuresInRow: result.failuresInRow }, "poll failed");
         else if (result.status !== "skipped") ctx.logger.info(log, "poll done");
+        metrics.recordPoll(result);
         return result;
-      },
-      async processArticles(data: ArticlesJobData, ctx: JobContext): Promise<ChunkResult> {
+      }),
+      processArticles: counted(QUEUE_ARTICLES, async (data: ArticlesJobData, ctx: JobContext): Promise<ChunkResult> => {
         const started = Date.now();
         const result = await processChunk(data.articles, {
           assignStories: async (articles: Article[]) =>
@@ -157,8 +185,9 @@ export async function buildRuntime(config: NewswatchConfig, logger: Logger, opti
           { feedId: data.feedId, articles: result.articles, newArticles: result.newArticles, newStories: result.newStories, sameArticle: result.duplicates.sameArticle, nearDuplicate: result.duplicates.nearDuplicate, newMatches: result.newMatches.length, durationMs: Date.now() - started },
           "chunk processed",
         );
+        metrics.recordChunk(result);
         return result;
-      },
+      }),
     },
     async close() {
       await Promise.allSettled([queues.feeds.close(), queues.articles.close(), queues.digests.close()]);

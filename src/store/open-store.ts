@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { errorMessage, NewswatchError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { migrateStore } from "./migrate.js";
 import {
@@ -29,7 +30,17 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const location = parseStoreUrl(url, options.cwd ?? process.cwd(), options.schema);
 
   if (location.engine === "sqlite") {
-    const db = openSqliteDatabase(location.file);
+    let db: ReturnType<typeof openSqliteDatabase>;
+    try {
+      db = openSqliteDatabase(location.file);
+    } catch (err) {
+      // A missing directory we may not create, a read-only file, a file that is not a database.
+      throw new NewswatchError(
+        "NW_STORE_UNREACHABLE",
+        `cannot open the SQLite store ${location.file}: ${errorMessage(err)}`,
+        { cause: err },
+      );
+    }
     const store = createSqlStore(db, {
       engine: "sqlite",
       translateError: translateSqliteError,

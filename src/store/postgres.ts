@@ -20,6 +20,7 @@ export function openPostgresDatabase(location: PostgresLocation, logger?: Logger
     max: 10,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    application_name: "newswatch",
     // The schema name is validated as lower-case letters, digits and underscores (store-url.ts).
     ...(location.schema === undefined ? {} : { options: `-c search_path=${location.schema}` }),
   });

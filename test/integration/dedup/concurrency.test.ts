@@ -99,15 +99,15 @@ describe("concurrent story assignment", () => {
   beforeAll(() => {
     for (let i = 0; i < WORKERS; i++) clients.push(newRedis());
     workload = buildWorkload();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     for (const prefix of prefixes) await deletePrefix(clients[0]!, prefix);
     for (const client of clients) client.disconnect();
-  });
+  }, 120_000);
 
   it("copies of one cluster are near-duplicates of each other, so the expected count is exact", () => {
-    expect(workload.filter((w) => w.cluster >= 0).length).toBe(DISTINCT + COPIES);
+    expect(workload.length).toBe(DISTINCT + COPIES);
     const byCluster = new Map<number, ArticleToAssign[]>();
     for (const { item, cluster } of workload)
       byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), item]);
@@ -146,7 +146,9 @@ describe("concurrent story assignment", () => {
               chunk.map((w) => w.item),
               now,
             );
-            chunk.forEach((w, i) => storyOf.set(w, assignments[i]!.storyId));
+            chunk.forEach((w, i) => {
+              storyOf.set(w, assignments[i]!.storyId);
+            });
           }
         }),
       );
@@ -159,5 +161,6 @@ describe("concurrent story assignment", () => {
       expect([...storiesPerCluster.values()].every((stories) => stories.size === 1)).toBe(true);
       await deletePrefix(clients[0]!, prefix);
     }
-  });
+    // Generous: the machine's Redis is shared with other suites; this is a correctness test, not a timing one.
+  }, 300_000);
 });

@@ -36,14 +36,16 @@ describe("evaluation set through the Redis story index", () => {
     for (let start = 0; start < articles.length; start += 100) {
       const chunk = articles.slice(start, start + 100);
       const assignments: StoryAssignment[] = await index.assignStories(chunk.map(toAssign), now);
-      chunk.forEach((article, i) => storyOf.set(article, assignments[i]!.storyId));
+      chunk.forEach((article, i) => {
+        storyOf.set(article, assignments[i]!.storyId);
+      });
     }
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await deletePrefix(redis, prefix);
     redis.disconnect();
-  });
+  }, 60_000);
 
   it("reaches pairwise precision ≥ 0.99 and recall ≥ 0.95 and merges no look-alikes", () => {
     let truePairs = 0;

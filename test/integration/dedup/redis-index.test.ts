@@ -57,7 +57,7 @@ describe("RedisStoryIndex", () => {
   afterAll(async () => {
     for (const prefix of prefixes) await deletePrefix(redis, prefix);
     redis.disconnect();
-  });
+  }, 60_000);
 
   describe("identity", () => {
     it("starts a story with the first article, whose id is the story id", async () => {
@@ -278,6 +278,6 @@ describe("RedisStoryIndex", () => {
       await new Promise((resolve) => setTimeout(resolve, 2 * windowMs + windowMs / 2 + 500));
       const keys = await redis.keys(`{${prefix}}:dedup:*`);
       expect(keys).toEqual([`{${prefix}}:dedup:n`]);
-    });
+    }, 60_000);
   });
 });

@@ -417,6 +417,93 @@ describe.each(engines)("store contract on $name", (engine) => {
     });
   });
 
+  it("gives each (topic, story) to one run of a digest, and the same items again to a retried run", async () => {
+    await withStore(engine.freshUrl(), async (store) => {
+      await store.saveChunk([
+        buildEntry({ n: 50, firstSeen: "2026-03-01T06:00:00Z", topics: ["alpha"] }),
+        buildEntry({ n: 51, firstSeen: "2026-03-01T07:00:00Z", topics: ["alpha", "beta"] }),
+        buildEntry({ n: 52, firstSeen: "2026-03-01T08:00:00Z", topics: ["beta", "gamma"] }),
+      ]);
+      const keys = (rows: { topic: string; story: string }[]) => rows.map((r) => `${r.topic}/${r.story}`);
+      const morning = (deliveryId: string, topics: string[], limit?: number) =>
+        store.claimDigestItems({
+          digest: "morning",
+          deliveryId,
+          topics,
+          ...(limit === undefined ? {} : { limit }),
+        });
+
+      expect(keys(await morning("run-1", ["alpha"], 1))).toEqual(["alpha/story-00050"]);
+      expect(keys(await morning("run-1", ["alpha"], 1))).toEqual(["alpha/story-00050"]);
+      expect(keys(await morning("run-2", ["alpha", "beta"]))).toEqual([
+        "beta/story-00052",
+        "beta/story-00051",
+        "alpha/story-00051",
+      ]);
+      expect(await morning("run-3", ["alpha", "beta"])).toEqual([]);
+      const evening = await store.claimDigestItems({
+        digest: "evening",
+        deliveryId: "run-4",
+        topics: ["alpha"],
+        since: new Date("2026-03-01T06:30:00Z"),
+      });
+      expect(evening.map((row) => [row.story, row.copies.length])).toEqual([["story-00051", 1]]);
+
+      expect(await store.releaseDigestItems("morning", "run-2")).toBe(3);
+      expect(keys(await morning("run-5", ["beta"]))).toEqual(["beta/story-00052", "beta/story-00051"]);
+    });
+  });
+
+  it("records each channel's delivery attempts for a run", async () => {
+    await withStore(engine.freshUrl(), async (store) => {
+      const run = { digest: "morning", deliveryId: "run-1" };
+      await store.recordDelivery({
+        ...run,
+        channel: "email",
+        status: "failed",
+        error: "SMTP 451",
+        at: "2026-03-01T07:00:00Z",
+      });
+      await store.recordDelivery({ ...run, channel: "slack", status: "sent", at: "2026-03-01T07:00:01Z" });
+      await store.recordDelivery({
+        ...run,
+        channel: "email",
+        status: "sent",
+        at: "2026-03-01T07:05:00+00:00",
+      });
+      await store.recordDelivery({
+        digest: "evening",
+        deliveryId: "run-2",
+        channel: "file",
+        status: "skipped",
+        at: "2026-03-01T19:00:00Z",
+      });
+      expect(await store.listDeliveries({ digest: "morning" })).toEqual([
+        {
+          digest: "morning",
+          deliveryId: "run-1",
+          channel: "email",
+          status: "sent",
+          attempts: 2,
+          lastError: "SMTP 451",
+          createdAt: "2026-03-01T07:00:00.000Z",
+          sentAt: "2026-03-01T07:05:00.000Z",
+        },
+        {
+          digest: "morning",
+          deliveryId: "run-1",
+          channel: "slack",
+          status: "sent",
+          attempts: 1,
+          lastError: null,
+          createdAt: "2026-03-01T07:00:01.000Z",
+          sentAt: "2026-03-01T07:00:01.000Z",
+        },
+      ]);
+      expect((await store.listDeliveries({ deliveryId: "run-2" })).map((d) => d.status)).toEqual(["skipped"]);
+    });
+  });
+
   it("writes CSV that a spreadsheet cannot run as formulas", async () => {
     await withStore(engine.freshUrl(), async (store) => {
       const hostile = buildEntry({

@@ -68,7 +68,7 @@ describe("loadCliConfig", () => {
     const outcome = await loadThroughCommander(["--config", file]);
     expect(outcome.exit).toBe(1);
     expect(outcome.lines.map((line) => line.slice(0, line.indexOf(": ")))).toEqual(
-      ["2:1", "6:11", "12:9", "13:22", "17:15"].map((position) => `${file}:${position}`),
+      ["2:1", "6:11", "12:9", "13:22", "17:18"].map((position) => `${file}:${position}`),
     );
     expect(outcome.lines[3]).toContain("@russiaa");
   });
@@ -93,7 +93,7 @@ describe("newswatch validate", () => {
     const lines = stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(5);
     expect(lines.map((line) => /^([^:]+:\d+:\d+): /.exec(line)?.[1])).toEqual(
-      ["2:1", "6:11", "12:9", "13:22", "17:15"].map(
+      ["2:1", "6:11", "12:9", "13:22", "17:18"].map(
         (position) => `test/fixtures/config/five-mistakes.yaml:${position}`,
       ),
     );

@@ -24,7 +24,7 @@ describe("loadConfig: every problem at once, each at its file:line:col", () => {
       "five-mistakes.yaml:6:11: dedup.window: expected a duration like 10m, got 'soon'",
       "five-mistakes.yaml:12:9: topics[1].id: duplicate topic id 'sanctions' (first defined at line 10)",
       "five-mistakes.yaml:13:22: topics[1].query: unknown alias @russiaa",
-      "five-mistakes.yaml:17:15: digests[0].schedule: invalid cron schedule '0 25 * * *': Constraint error, got value 25 expected range 0-23",
+      "five-mistakes.yaml:17:18: digests[0].schedule: invalid cron schedule '0 25 * * *': hour field '25': Constraint error, got value 25 expected range 0-23",
     ]);
   });
 
@@ -449,7 +449,7 @@ describe("loadConfig: digests and channels", () => {
     ]);
     expect(await problemsOf(file)).toEqual([
       "newswatch.yaml:5:14: digests[0].topics[0]: unknown topic 'sanctoins' (did you mean 'sanctions'?)",
-      "newswatch.yaml:6:15: digests[0].schedule: invalid cron schedule '0 7 * *': expected 5 fields (minute hour day-of-month month day-of-week), got 4",
+      "newswatch.yaml:6:16: digests[0].schedule: invalid cron schedule '0 7 * *': expected 5 fields (minute hour day-of-month month day-of-week), got 4",
       "newswatch.yaml:7:15: digests[0].timezone: unknown time zone 'Asia/Seul' (expected an IANA name; did you mean 'Asia/Seoul'?)",
       "newswatch.yaml:8:16: digests[0].max_items: expected a whole number from 1 to 10000, got 0",
       "newswatch.yaml:9:17: digests[0].send_empty: expected true or false, got 'maybe'",
@@ -458,6 +458,33 @@ describe("loadConfig: digests and channels", () => {
       "newswatch.yaml:13:9: digests[0].deliver[2]: missing required key 'smtp'",
       "newswatch.yaml:14:11: digests[1].name: duplicate digest name 'morning' (first defined at line 4)",
       "newswatch.yaml:17:14: digests[1].deliver: must list at least one channel",
+    ]);
+  });
+});
+
+describe("loadConfig: YAML anchors", () => {
+  it("reads aliases as the node they stand for, and ignores top-level x- keys that hold anchors", async () => {
+    const file = await configFile(
+      [
+        "x-channels: &channels",
+        "  - { type: file, dir: ./out }",
+        "topics: [{ id: t, query: x }]",
+        "digests:",
+        "  - { name: a, topics: [t], schedule: '@daily', deliver: *channels }",
+        "  - { name: b, topics: [t], schedule: '@weekly', deliver: *channels }",
+      ].join("\n"),
+    );
+    const config = await loadConfig(file, { env: {} });
+    expect(config.digests.map((digest) => [digest.name, digest.deliver])).toEqual([
+      ["a", [{ type: "file", dir: "./out", format: "markdown" }]],
+      ["b", [{ type: "file", dir: "./out", format: "markdown" }]],
+    ]);
+  });
+
+  it("reports an alias without an anchor where it is used", async () => {
+    const file = await configFile("server: { host: *nowhere }\n");
+    expect(await problemsOf(file)).toEqual([
+      "newswatch.yaml:1:17: server.host: expected a string, got *nowhere, an alias without an anchor",
     ]);
   });
 });

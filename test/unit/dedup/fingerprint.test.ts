@@ -22,7 +22,7 @@ describe("fingerprintArticle", () => {
     expect(a).toEqual(b);
     expect(a.contentHash).toMatch(/^[0-9a-f]{40}$/);
     expect(a.signature).toHaveLength(64);
-    expect(a.packedSignature).toHaveLength(128);
+    expect(a.packedSignature).toHaveLength(64);
     expect(a.bandKeys).toHaveLength(10);
     expect(a.titleKey).toBe("northkoreafirescruisemissiles");
     expect(a.leadWords).toBeGreaterThan(20);

@@ -167,6 +167,42 @@ describe("decodeFeedBytes: real feeds", () => {
   });
 });
 
+describe("decodeFeedBytes: unlabelled bytes that are not UTF-8", () => {
+  it.each([
+    ["big5.xml", "我希望"],
+    ["eucjp.xml", "<title>ゲーム三昧な正月</title>"],
+    ["euckr.xml", "EUC-KR 에서 TypeKey 한글닉네임 표시하기"],
+    ["gb2312.xml", "不归移民漫画系列：专业工作"],
+    ["koi8r.xml", "Как пережить новогоднюю ночь"],
+    ["shiftjis.xml", "DrecomRSSに記事投稿が反映されない…"],
+    ["tis620.xml", "สำนักงานส่งเสริมอุตสาหกรรมซอฟต์แวร์แห่งชาติ"],
+    ["windows1255.xml", "האם תדפיס נייר של אתר אינטרנט"],
+  ])("recognises feedparser's chardet sample %s", (file, expected) => {
+    expect(decodeFeedBytes(corpusFile(`feedparser/illformed/chardet/${file}`))).toContain(expected);
+  });
+
+  it.each([
+    ["windows-1251", "Посол заявил, что переговоры о поставках продолжатся на следующей неделе в Москве."],
+    ["koi8-r", "Посол заявил, что переговоры о поставках продолжатся на следующей неделе в Москве."],
+    [
+      "windows-1252",
+      "Die Regierung kündigte weitere Maßnahmen gegen Unternehmen an, die Sanktionen umgehen.",
+    ],
+    ["cp949", "정부는 제재를 피하는 기업에 대해 추가 조치를 발표했다."],
+    ["gb18030", "政府宣布对规避制裁的企业采取进一步措施。"],
+    ["big5", "政府宣布對規避制裁的企業採取進一步措施。"],
+    ["shift_jis", "政府は制裁を逃れる企業に対する追加措置を発表した。"],
+    ["euc-jp", "政府は制裁を逃れる企業に対する追加措置を発表した。"],
+  ])("recognises %s text", (charset, text) => {
+    const body = Buffer.concat([
+      Buffer.from('<rss version="2.0"><channel><title>'),
+      iconv.encode(text, charset),
+      Buffer.from("</title></channel></rss>"),
+    ]);
+    expect(decodeFeedBytes(body)).toContain(text);
+  });
+});
+
 describe("charsetFromContentType", () => {
   it.each([
     ["text/xml; charset=windows-1251", "windows-1251"],

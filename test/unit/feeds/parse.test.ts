@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NewswatchError } from "../../../src/errors.js";
 import { decodeFeedBytes } from "../../../src/feeds/decode.js";
+import { htmlToLine } from "../../../src/feeds/html-to-text.js";
 import { parseFeed } from "../../../src/feeds/parse.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -81,8 +82,9 @@ describe("parseFeed: Atom", async () => {
     expect(first?.link).toBe("https://news.example.org/2023/kim-putin.html");
   });
 
-  it("turns an XHTML title into text", () => {
-    expect(first?.title).toBe("Kim meets Putin");
+  it("turns an XHTML title into markup that reads as its text", () => {
+    expect(first?.title).toContain("<div");
+    expect(htmlToLine(first?.title ?? "")).toBe("Kim meets Putin");
     expect(feed.title).toBe("Example Atom");
   });
 
@@ -121,6 +123,36 @@ describe("parseFeed: Atom", async () => {
     expect(parsed.items.length).toBeGreaterThan(0);
     expect(parsed.items.every((item) => item.title !== undefined)).toBe(true);
     expect(parsed.repairs).toContain("namespace-prefix");
+  });
+});
+
+describe("parseFeed: relative links", () => {
+  const corpusFeed = (file: string) => parseFeed(readFileSync(path.join(wild, file), "utf8"), FEED_URL);
+
+  it("resolves against an item's xml:base, else the site link", async () => {
+    const parsed = await corpusFeed("node-feedparser/rss-with-item-scoped-html-base.xml");
+    expect(parsed.items.map((item) => item.link)).toEqual([
+      "https://example.com/first/first",
+      "https://example.com/second",
+    ]);
+  });
+
+  it.each(["tpm-with-empty-base.atom", "tpm-with-fragment-base.atom"])(
+    "treats an empty or fragment xml:base as none (%s)",
+    async (file) => {
+      const parsed = await corpusFeed(`node-feedparser/${file}`);
+      expect(parsed.items[0]?.link).toBe(
+        "http://talkingpointsmemo.com/livewire/hannity-announces-fox-hired-sebastian-gorka-national-security-strategist",
+      );
+    },
+  );
+
+  it("falls back to the feed URL when the site link is relative too", async () => {
+    const parsed = await corpusFeed("node-feedparser/rss-with-relative-urls.xml");
+    expect(parsed.link).toBe("https://example.org/en/games/neverwinter/news");
+    expect(parsed.items[0]?.link).toBe(
+      "https://example.org/en/games/neverwinter/news/detail/10743874-neverwinter-%26-jingle-jam-humble-bundle%21",
+    );
   });
 });
 
@@ -196,7 +228,7 @@ describe("parseFeed: repairs", () => {
   ])("parses a feed with %s", async (_defect, itemXml, title, repair) => {
     const xml = `<?xml version="1.0"?><rss version="2.0"><channel><item>${itemXml}</item></channel></rss>`;
     const parsed = await parseFeed(xml, FEED_URL);
-    expect(parsed.items[0]?.title).toBe(title);
+    expect(htmlToLine(parsed.items[0]?.title ?? "")).toBe(title);
     expect(parsed.repairs).toContain(repair);
   });
 

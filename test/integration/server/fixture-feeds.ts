@@ -1,0 +1,94 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+// Local HTTP feeds for the server and service tests: RSS documents whose items are built from a seeded word
+// list, so no two items are near-duplicates of each other and each topic gets a known number of articles.
+
+const VOCABULARY =
+  "harbour ledger violet orchard granite compass lantern meadow quartz ribbon saddle thimble walnut zephyr anchor beacon cobalt dynamo ember falcon glacier hazel indigo jasper kestrel lagoon marble nectar onyx pepper quiver raven sable tundra umber velvet willow yarrow zinnia basalt cedar dahlia egret fennel garnet heron iris juniper kelp lilac maple nutmeg olive".split(
+    " ",
+  );
+
+/** A deterministic pseudo-random generator (mulberry32), so fixtures are the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface FixtureItem {
+  guid: string;
+  title: string;
+  text: string;
+  link: string;
+}
+
+/** `count` items about `keyword`, each with its own random words. */
+export function makeItems(keyword: string, count: number, seed: number, base: string): FixtureItem[] {
+  const random = seededRandom(seed);
+  const words = (n: number) => Array.from({ length: n }, () => VOCABULARY[Math.floor(random() * VOCABULARY.length)]).join(" ");
+  return Array.from({ length: count }, (_, i) => {
+    const guid = `${keyword}-${seed}-${i}`;
+    return {
+      guid,
+      title: `${keyword} ${words(6)}`,
+      text: `${words(12)} ${keyword} ${words(25)}`,
+      link: `${base}/articles/${guid}`,
+    };
+  });
+}
+
+export function rssOf(title: string, items: FixtureItem[]): string {
+  const entries = items
+    .map(
+      (item) =>
+        `<item><title>${item.title}</title><link>${item.link}</link><guid>${item.guid}</guid><description>${item.text}</description></item>`,
+    )
+    .join("\n");
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${title}</title><link>http://feeds.test/</link>\n${entries}\n</channel></rss>`;
+}
+
+/** An HTTP server whose documents the test can replace at any time; 404 for unknown paths. */
+export class FeedServer {
+  readonly documents = new Map<string, string>();
+  private server: http.Server | undefined;
+  base = "";
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const body = this.documents.get(req.url ?? "");
+      if (body === undefined) return void res.writeHead(404).end();
+      res.writeHead(200, { "Content-Type": "application/rss+xml; charset=utf-8" }).end(body);
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server?.closeAllConnections();
+      this.server?.close(() => resolve());
+    });
+  }
+}
+
+/** Waits for `condition` to hold, checking every `everyMs`, failing after `deadlineMs`. */
+export async function eventually<T>(probe: () => Promise<T>, condition: (value: T) => boolean, what: string, deadlineMs = 30_000, everyMs = 200): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  let last: T | undefined;
+  for (;;) {
+    try {
+      last = await probe();
+      if (condition(last)) return last;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
