@@ -1,7 +1,8 @@
 // npm run bench:dedup — story-index speed and memory against the local Redis, and the naive baseline.
 //
-// 1. Fills a private prefix with synthetic articles (words drawn from the BBC corpus, publication
-//    times spread over the dedup window) with pipelined bulk inserts (indexArticles), and measures
+// 1. Fills a private prefix with synthetic articles (random signatures and titles of words drawn from
+//    the BBC corpus, publication times spread over the dedup window) with pipelined bulk inserts
+//    (indexArticles), and measures
 //    dedup checks/s (assignStories on precomputed fingerprints: 80 % new articles, 20 % copies) once
 //    10,000 and once 1,000,000 articles are indexed.
 // 2. Redis memory per indexed article: MEMORY USAGE summed over the prefix's keys, and the
@@ -16,7 +17,9 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { Redis } from "ioredis";
 import stringSimilarity from "string-similarity";
-import { DEFAULT_DEDUP_THRESHOLDS, fingerprintArticle } from "../src/dedup/fingerprint.js";
+import { DEFAULT_DEDUP_THRESHOLDS, fingerprintArticle, titleKeyOf } from "../src/dedup/fingerprint.js";
+import { bandKeys } from "../src/dedup/lsh.js";
+import { DEFAULT_NUM_HASHES, packSignature } from "../src/dedup/minhash.js";
 import { type ArticleToAssign, RedisStoryIndex } from "../src/dedup/redis-index.js";
 import { redisKey } from "../src/redis-keys.js";
 
@@ -28,7 +31,7 @@ const SMALL = 10_000;
 const LARGE = Number(process.env.BENCH_DEDUP_ARTICLES ?? 1_000_000);
 const PROBES = 5_000;
 const FILL_CHUNK = 500;
-const FILL_PIPELINES = 2;
+const FILL_PIPELINES = 3;
 const CHECK_CHUNK = 100;
 
 function readCorpus(file: string): Array<{ title: string; text: string }> {
@@ -68,18 +71,43 @@ function words(n: number): string {
 let serial = 0;
 function syntheticArticle(published: number): ArticleToAssign {
   serial++;
-  const title = words(9);
-  const text = words(70);
-  const hex = randomBytes(20).toString("hex");
   return {
     article: {
-      id: hex,
+      id: randomBytes(20).toString("hex"),
       feedId: `bench-feed-${serial % 500}`,
       guid: `bench-${serial}`,
       canonicalUrl: `https://bench.example/${serial}`,
       published: new Date(published).toISOString(),
     },
-    fingerprint: fingerprintArticle({ title, text }),
+    fingerprint: fingerprintArticle({ title: words(9), text: words(70) }),
+  };
+}
+
+/**
+ * A stored article for the bulk fill: what fingerprintArticle gives an article of random words
+ * (independent uniform minima, a title key, no headline numbers), made without the shingling work so
+ * that a million of them load in minutes. Checks are always made with real fingerprints.
+ */
+function syntheticStoredArticle(published: number): ArticleToAssign {
+  serial++;
+  const signature = new Uint32Array(randomBytes(DEFAULT_NUM_HASHES * 4).buffer);
+  return {
+    article: {
+      id: randomBytes(20).toString("hex"),
+      feedId: `bench-feed-${serial % 500}`,
+      guid: `bench-${serial}`,
+      canonicalUrl: `https://bench.example/${serial}`,
+      published: new Date(published).toISOString(),
+    },
+    fingerprint: {
+      contentHash: randomBytes(20).toString("hex"),
+      signature,
+      packedSignature: packSignature(signature),
+      bandKeys: bandKeys(signature),
+      titleKey: titleKeyOf(words(9)),
+      leadWords: 70,
+      titleNumbers: [],
+    },
   };
 }
 
@@ -145,7 +173,7 @@ async function fill(
       const end = Math.min(to, start + FILL_CHUNK);
       next = end;
       const chunk: ArticleToAssign[] = [];
-      for (let i = start; i < end; i++) chunk.push(syntheticArticle(clockAt(i)));
+      for (let i = start; i < end; i++) chunk.push(syntheticStoredArticle(clockAt(i)));
       await index.indexArticles(chunk, new Date(clockAt(end)));
       recent.splice(0, recent.length, ...chunk.slice(-200));
     }

@@ -83,16 +83,24 @@ const loadStart = performance.now();
 // A fixed shuffle, so that a run cut short by RUN_SECONDS sees the corpus's mix of sources (the files
 // differ a lot: BBC 2004 articles are full texts, RSS items a sentence or two).
 const articles = shuffle(readNewsCorpus(), seededRandom(2026));
-console.log(`load average at the start: ${loadavg().map((n) => n.toFixed(1)).join(" ")}`);
+console.log(
+  `load average at the start: ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(" ")}`,
+);
 console.log(`news corpus: ${format(articles.length)} articles from ${NEWS_CORPUS_DIR}`);
-console.log(`loaded in ${((performance.now() - loadStart) / 1000).toFixed(1)} s; each run stops after ${RUN_SECONDS} CPU-seconds; rates are articles per CPU-second (one core)`);
+console.log(
+  `loaded in ${((performance.now() - loadStart) / 1000).toFixed(1)} s; each run stops after ${RUN_SECONDS} CPU-seconds; rates are articles per CPU-second (one core)`,
+);
 const vocabulary = buildVocabulary(articles);
 // Document frequencies as a deployment would keep them from its own stored articles: they choose the
 // rarest presearch word of each query and weigh rare words in scores.
 const documentFrequencies = countDocumentFrequencies(
   articles.map((article) => [...analyseWords(article.title), ...analyseWords(article.text)]),
 );
-console.log(`vocabulary: ${format(vocabulary.words.length)} words, ${format(vocabulary.bigrams.length)} title bigrams\n`);
+console.log(
+  `vocabulary: ${format(vocabulary.words.length)} words, ${format(vocabulary.bigrams.length)} title bigrams\n`,
+);
 
 // Warm up the JIT on a small topic set so the first measured run is not penalised.
 const warmUp = generateTopics(vocabulary, 200, 1);
@@ -140,16 +148,24 @@ console.log(
     "matches".padStart(8),
   ].join("  "),
 );
-console.log("        per CPU-s   per wall-s             per CPU-s                        compiled topics  evaluated  /article");
+console.log(
+  "        per CPU-s   per wall-s             per CPU-s                        compiled topics  evaluated  /article",
+);
 for (const row of rows) console.log(row);
 
 const rate10 = presearchRates.get(10) ?? 0;
 const rate1k = presearchRates.get(1_000) ?? 0;
 const rate10k = presearchRates.get(10_000) ?? 0;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-console.log(`\nload average at the end: ${loadavg().map((n) => n.toFixed(1)).join(" ")} on ${availableParallelism()} cores`);
+console.log(
+  `\nload average at the end: ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(" ")} on ${availableParallelism()} cores`,
+);
 console.log(`\npeak RSS: ${peakRssMb.toFixed(0)} MB (the corpus itself is held in memory)`);
-console.log(`target ≥ 5,000 articles/s at 1,000 topics: ${format(rate1k)} → ${rate1k >= 5000 ? "met" : "NOT met"}`);
+console.log(
+  `target ≥ 5,000 articles/s at 1,000 topics: ${format(rate1k)} → ${rate1k >= 5000 ? "met" : "NOT met"}`,
+);
 console.log(
   `target 10,000-topic rate ≥ ¼ of the 10-topic rate: ${format(rate10k)} vs ${format(rate10 / 4)} → ` +
     `${rate10k >= rate10 / 4 ? "met" : "NOT met"}`,

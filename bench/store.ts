@@ -4,9 +4,10 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { type Compilable, CompiledQuery, type Kysely, sql } from "kysely";
 import pg from "pg";
+import { buildListCopiesQuery, buildListMatchesQuery } from "../src/store/match-listing.js";
 import { openStore } from "../src/store/open-store.js";
 import type { StoreDatabase } from "../src/store/schema.js";
-import { buildListCopiesQuery, buildListMatchesQuery, type SqlStore } from "../src/store/sql-store.js";
+import type { SqlStore } from "../src/store/sql-store.js";
 import type { StoredEntry } from "../src/store/types.js";
 
 // `npm run bench:store`: upserts/s through saveChunk (chunks of 100) on SQLite and PostgreSQL, then
@@ -88,9 +89,11 @@ async function fillStore(
     await db.transaction().execute(async (trx) => {
       for (const statement of fillStatements(engine, start, end)) await statement.execute(trx);
     });
-    process.stderr.write(`\r  ${engine}: ${end + 1} articles`);
+    process.stderr.write(
+      `${process.stderr.isTTY ? "\r" : ""}  ${engine}: ${end + 1} articles${process.stderr.isTTY ? "" : "\n"}`,
+    );
   }
-  process.stderr.write("\n");
+  if (process.stderr.isTTY) process.stderr.write("\n");
 }
 
 function fillStatements(engine: "sqlite" | "postgres", start: number, end: number) {

@@ -26,7 +26,12 @@ export function registerDigestCommand(program: Command): void {
     .action(async (name: string, options: DigestCommandOptions, command: Command) => {
       const format = options.format ?? "markdown";
       if (!(DIGEST_FORMATS as readonly string[]).includes(format)) {
-        return fail(new NewswatchError("NW_INPUT_INVALID", `--format must be one of ${DIGEST_FORMATS.join(", ")}, not "${format}"`));
+        return fail(
+          new NewswatchError(
+            "NW_INPUT_INVALID",
+            `--format must be one of ${DIGEST_FORMATS.join(", ")}, not "${format}"`,
+          ),
+        );
       }
       const config = await loadCliConfig(command, { print: (line) => process.stderr.write(`${line}\n`) });
       const spec = config.digests.find((d) => d.name === name);
@@ -73,8 +78,11 @@ export function formatRunResult(result: DigestRunResult): string {
   if (result.status === "empty") return `digest ${result.digest}: nothing new, nothing sent\n`;
   const lines: string[] = [];
   for (const d of result.deliveries) {
-    lines.push(`digest ${result.digest}: ${d.resumed ? "resumed" : "delivery"} ${d.deliveryId}, ${d.stories} stories (${d.matches} matches)`);
-    for (const c of d.channels) lines.push(`  ${c.channel.padEnd(20)} ${c.status}${c.error === undefined ? "" : `: ${c.error}`}`);
+    lines.push(
+      `digest ${result.digest}: ${d.resumed ? "resumed" : "delivery"} ${d.deliveryId}, ${d.stories} stories (${d.matches} matches)`,
+    );
+    for (const c of d.channels)
+      lines.push(`  ${c.channel.padEnd(20)} ${c.status}${c.error === undefined ? "" : `: ${c.error}`}`);
   }
   if (result.skipped > 0) lines.push(`  ${result.skipped} matches skipped`);
   return `${lines.join("\n")}\n`;

@@ -14,12 +14,16 @@ import { loadCliConfig } from "./load-cli-config.js";
 export function registerMatchCommand(program: Command): void {
   program
     .command("match")
-    .description("match JSON Lines articles {id,title,text,url,source,published} against the configured topics")
+    .description(
+      "match JSON Lines articles {id,title,text,url,source,published} against the configured topics",
+    )
     .option("--input <file>", "JSON Lines file of articles (.jsonl or .jsonl.gz); stdin when absent")
     .action(async (options: { input?: string }, command: Command) => {
       const config = await loadCliConfig(command);
       const matcher = compileTopics(config.topics, config.aliases);
-      const progress = process.stderr.isTTY ? new ProgressBar(process.stderr, inputSize(options.input)) : null;
+      const progress = process.stderr.isTTY
+        ? new ProgressBar(process.stderr, inputSize(options.input))
+        : null;
       let badLines = 0;
       let out = "";
       for await (const line of readArticleLines(options.input)) {
@@ -82,10 +86,12 @@ export function parseArticleLine(text: string): MatchInput | string {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return "expected a JSON object";
   const record = value as Record<string, unknown>;
   const id = record.id;
-  if (!(typeof id === "string" && id !== "") && typeof id !== "number") return "missing 'id' (string or number)";
+  if (!(typeof id === "string" && id !== "") && typeof id !== "number")
+    return "missing 'id' (string or number)";
   for (const key of ["title", "text", "url", "source", "published"]) {
     const field = record[key];
-    if (field !== undefined && field !== null && typeof field !== "string") return `'${key}' must be a string`;
+    if (field !== undefined && field !== null && typeof field !== "string")
+      return `'${key}' must be a string`;
   }
   const title = (record.title as string | null | undefined) ?? "";
   const body = (record.text as string | null | undefined) ?? "";

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
+import type { NewswatchConfig } from "../config/types.js";
 import { errorMessage, isNewswatchError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { ALL_ROLES, type Role } from "../queue/names.js";
-import { formatRunOnceSummary } from "../service/run-once-summary.js";
 import { runOnce } from "../service/run-once.js";
+import { formatRunOnceSummary } from "../service/run-once-summary.js";
 import { runService } from "../service/run-service.js";
 import { loadCliConfig } from "./load-cli-config.js";
 import { createProgress } from "./progress.js";
@@ -22,9 +23,24 @@ export function parseRoles(value: string): Role[] {
   return [...new Set(roles)] as Role[];
 }
 
+/**
+ * DESIGN.md: the API token comes from the environment. `server.token` in the YAML wins; otherwise a
+ * non-empty NEWSWATCH_TOKEN is used, so a deployment never has to write the token into a file.
+ */
+export function withTokenFromEnvironment(config: NewswatchConfig, env: NodeJS.ProcessEnv): NewswatchConfig {
+  const fromEnv = env.NEWSWATCH_TOKEN?.trim();
+  if (config.server.token !== undefined || !fromEnv) return config;
+  return { ...config, server: { ...config.server, token: fromEnv } };
+}
+
 /** Infrastructure we cannot reach at start-up: one clear line, exit 2. */
 function failStartup(err: unknown): never {
-  if (isNewswatchError(err) && (err.code === "NW_REDIS_UNREACHABLE" || err.code === "NW_STORE_UNREACHABLE" || err.code === "NW_STORE_SCHEMA_TOO_NEW")) {
+  if (
+    isNewswatchError(err) &&
+    (err.code === "NW_REDIS_UNREACHABLE" ||
+      err.code === "NW_STORE_UNREACHABLE" ||
+      err.code === "NW_STORE_SCHEMA_TOO_NEW")
+  ) {
     process.stderr.write(`newswatch: ${err.message}\n`);
     process.exit(2);
   }
@@ -39,12 +55,13 @@ export function registerRunCommand(program: Command): void {
     .option("--role <roles>", `comma-separated roles: ${ALL_ROLES.join(", ")}`)
     .option("--concurrency <n>", "articles chunks processed at once per processor", (v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`--concurrency must be a whole number ≥ 1, got '${v}'`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(`--concurrency must be a whole number ≥ 1, got '${v}'`);
       return n;
     })
     .option("--once", "poll every feed once, process everything, print a summary and exit")
     .action(async (opts: { role?: string; concurrency?: number; once?: boolean }, command: Command) => {
-      const config = await loadCliConfig(command);
+      const config = withTokenFromEnvironment(await loadCliConfig(command), process.env);
       const logger = createLogger();
       let roles: Role[];
       try {
@@ -56,7 +73,10 @@ export function registerRunCommand(program: Command): void {
       if (opts.once) {
         const progress = createProgress("polling");
         try {
-          const summary = await runOnce(config, logger, { concurrency: opts.concurrency, onProgress: (d, t) => progress.update(d, t) });
+          const summary = await runOnce(config, logger, {
+            concurrency: opts.concurrency,
+            onProgress: (d, t) => progress.update(d, t),
+          });
           progress.done();
           process.stdout.write(`${formatRunOnceSummary(summary)}\n`);
           return;

@@ -17,11 +17,11 @@ import {
 } from "./minhash.js";
 import {
   DEFAULT_SHINGLE_OPTIONS,
+  leadTokens,
   normaliseTokens,
   type ShingleOptions,
-  shingleArticle,
-  stripByline,
   stripOutletTags,
+  wordShingles,
 } from "./shingles.js";
 
 /** Longest stored title key in UTF-8 bytes (it must fit one Redis record slot with its length byte). */
@@ -93,7 +93,11 @@ function seedsFor(numHashes: number): Uint32Array {
 
 /** Headline key for title similarity; astral characters are left out so JS and Lua count alike. */
 export function titleKeyOf(title: string): string {
-  const key = Array.from(normaliseTokens(stripOutletTags(title)).join(""))
+  return titleKeyFromTokens(normaliseTokens(stripOutletTags(title)));
+}
+
+function titleKeyFromTokens(tokens: readonly string[]): string {
+  const key = Array.from(tokens.join(""))
     .filter((char) => char.codePointAt(0)! <= 0xffff)
     .join("");
   let bytes = 0;
@@ -136,8 +140,12 @@ const CALENDAR_WORDS = new Map<string, string>(
  * 16 bits. Recurring items of one template differ in exactly these words, copies of one report do not.
  */
 export function titleNumbersOf(title: string): number[] {
+  return titleNumbersFromTokens(normaliseTokens(stripOutletTags(title)));
+}
+
+function titleNumbersFromTokens(tokens: readonly string[]): number[] {
   const marks: string[] = [];
-  for (const token of normaliseTokens(stripOutletTags(title))) {
+  for (const token of tokens) {
     const calendar = CALENDAR_WORDS.get(token);
     if (calendar !== undefined) marks.push(calendar);
     for (const run of token.match(/\d+/g) ?? []) marks.push(run.replace(/^0+(?=\d)/, ""));
@@ -152,22 +160,31 @@ export function contentHashOf(title: string, text: string): string {
   return createHash("sha1").update(normalised).digest("hex");
 }
 
+/** Lead words counted for `leadWords` (the field is one byte in Redis). */
+const LEAD_WORDS_COUNTED = 255;
+
 export function fingerprintArticle(
   article: Pick<Article, "title" | "text">,
   options: FingerprintOptions = DEFAULT_FINGERPRINT_OPTIONS,
 ): ArticleFingerprint {
-  const signature = minhashSignature(
-    shingleArticle(article.title, article.text, options.shingles),
-    seedsFor(options.numHashes),
+  // Each part of the article is normalised once and shared by every measure below.
+  const titleTokens = normaliseTokens(stripOutletTags(article.title));
+  const lead = leadTokens(article.text, Math.max(LEAD_WORDS_COUNTED, options.shingles.leadWords));
+  const shingles = new Set(
+    wordShingles(
+      [...titleTokens, ...lead.slice(0, options.shingles.leadWords)],
+      options.shingles.shingleSize,
+    ),
   );
+  const signature = minhashSignature(shingles, seedsFor(options.numHashes));
   return {
     contentHash: contentHashOf(article.title, article.text),
     signature,
     packedSignature: packSignature(signature),
     bandKeys: isEmptySignature(signature) ? [] : bandKeys(signature, options.banding),
-    titleKey: titleKeyOf(article.title),
-    leadWords: Math.min(255, normaliseTokens(stripByline(article.text)).length),
-    titleNumbers: titleNumbersOf(article.title),
+    titleKey: titleKeyFromTokens(titleTokens),
+    leadWords: Math.min(LEAD_WORDS_COUNTED, lead.length),
+    titleNumbers: titleNumbersFromTokens(titleTokens),
   };
 }
 

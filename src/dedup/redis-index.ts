@@ -43,7 +43,8 @@ export interface StoryIndexOptions {
   windowMs: number;
   /** A near-duplicate joins a story only if the story started at most this long before (dedup.story_window). */
   storyWindowMs: number;
-  thresholds: DedupThresholds;
+  /** Confirmation thresholds (dedup.jaccard, dedup.title_similarity); missing ones take the defaults. */
+  thresholds?: Partial<DedupThresholds>;
   /** Articles expected per window; sizes the hash shards so that they stay compact listpacks. */
   capacity?: number;
   /** Generations per window: more means memory returns sooner after the window, fewer means fewer lookups. */
@@ -330,7 +331,8 @@ export class RedisStoryIndex {
   private readonly generationMs: number;
   private readonly identityShardBits: number;
   private readonly bandShardBits: number;
-  private readonly options: Required<StoryIndexOptions>;
+  private readonly options: Required<Omit<StoryIndexOptions, "thresholds">>;
+  private readonly thresholds: DedupThresholds;
 
   constructor(
     private readonly redis: Redis,
@@ -341,8 +343,8 @@ export class RedisStoryIndex {
       capacity: DEFAULT_CAPACITY,
       generations: DEFAULT_GENERATIONS,
       ...options,
-      thresholds: { ...DEFAULT_DEDUP_THRESHOLDS, ...options.thresholds },
     };
+    this.thresholds = { ...DEFAULT_DEDUP_THRESHOLDS, ...options.thresholds };
     this.base = redisKey(prefix, "dedup");
     this.generationMs = Math.ceil(this.options.windowMs / this.options.generations);
     const perGeneration = this.options.capacity / this.options.generations;
@@ -412,7 +414,7 @@ export class RedisStoryIndex {
     now: Date,
   ): Array<string | Buffer | number> {
     const body = packRecordBody(fingerprint);
-    const thresholds = this.options.thresholds;
+    const thresholds = this.thresholds;
     const identities = [
       `url\n${article.canonicalUrl}`,
       `guid\n${article.feedId}\n${article.guid}`,

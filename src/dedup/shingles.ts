@@ -18,6 +18,7 @@ const LEADING_BYLINE = new RegExp(
 const LEADING_DATELINE = /^\s*[\p{Lu}][\p{Lu} .,'/-]{1,40}(?:\s*\([^)]{1,30}\))?\s*[-–—]+\s+/u;
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
+const ASCII = /^[\x00-\x7f]*$/;
 
 export interface ShingleOptions {
   /** Words of the text kept after the title. */
@@ -51,12 +52,15 @@ export function stripByline(text: string): string {
 
 /** Lower-cased, accent-free word tokens after NFKC: "Kim Jong-un's" → ["kim", "jong", "un", "s"]. */
 export function normaliseTokens(text: string): string[] {
-  const folded = text
-    .normalize("NFKC")
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/\p{M}+/gu, "")
-    .normalize("NFC");
+  // Unicode normalisation leaves ASCII unchanged; most news text is ASCII, so skip it there.
+  const folded = ASCII.test(text)
+    ? text.toLowerCase()
+    : text
+        .normalize("NFKC")
+        .toLowerCase()
+        .normalize("NFD")
+        .replace(/\p{M}+/gu, "")
+        .normalize("NFC");
   return folded.match(TOKEN) ?? [];
 }
 
@@ -71,15 +75,21 @@ export function wordShingles(tokens: readonly string[], size: number): string[] 
   return shingles;
 }
 
+/** Characters read per lead word: far more than any real word needs, so the cut never shortens a lead. */
+const MAX_CHARS_PER_WORD = 40;
+
+/** The first `count` word tokens of a text, after its byline; only the start of a long text is read. */
+export function leadTokens(text: string, count: number): string[] {
+  return normaliseTokens(stripByline(text.slice(0, count * MAX_CHARS_PER_WORD))).slice(0, count);
+}
+
 /** The tokens an article is compared on: its stripped headline, then the first words of its text. */
 export function articleTokens(
   title: string,
   text: string,
   options: ShingleOptions = DEFAULT_SHINGLE_OPTIONS,
 ): string[] {
-  const titleTokens = normaliseTokens(stripOutletTags(title));
-  const leadTokens = normaliseTokens(stripByline(text)).slice(0, options.leadWords);
-  return [...titleTokens, ...leadTokens];
+  return [...normaliseTokens(stripOutletTags(title)), ...leadTokens(text, options.leadWords)];
 }
 
 /** The distinct shingles of title + lead text. */

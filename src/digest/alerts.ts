@@ -32,7 +32,15 @@ export function alertTopicIds(config: Pick<NewswatchConfig, "topics" | "alerts">
 export function alertDigestSpec(config: Pick<NewswatchConfig, "topics" | "alerts">): DigestSpec | undefined {
   const topics = alertTopicIds(config);
   if (topics.length === 0) return undefined;
-  return { name: "alerts", topics, schedule: "", timezone: "UTC", maxItems: 10_000, sendEmpty: false, deliver: config.alerts.deliver };
+  return {
+    name: "alerts",
+    topics,
+    schedule: "",
+    timezone: "UTC",
+    maxItems: 10_000,
+    sendEmpty: false,
+    deliver: config.alerts.deliver,
+  };
 }
 
 export interface AlertPorts extends DeliverPorts {

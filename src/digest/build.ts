@@ -1,6 +1,14 @@
 import type { DigestSpec } from "../config/types.js";
 import type { StoryCopy } from "../store/types.js";
-import type { Digest, DigestMatch, DigestSource, DigestStory, DigestTopic, MatchKey, SnippetSegment } from "./types.js";
+import type {
+  Digest,
+  DigestMatch,
+  DigestSource,
+  DigestStory,
+  DigestTopic,
+  MatchKey,
+  SnippetSegment,
+} from "./types.js";
 
 // Builds a digest's content from its undelivered matches: grouped by topic, then by story, ranked by
 // score then time, capped at `max_items` per topic. Pure: the clock comes in as `now`.
@@ -11,7 +19,12 @@ export interface BuildOptions {
   kind?: Digest["kind"];
 }
 
-export function buildDigest(spec: DigestSpec, rows: readonly DigestMatch[], now: Date, options: BuildOptions = {}): Digest {
+export function buildDigest(
+  spec: DigestSpec,
+  rows: readonly DigestMatch[],
+  now: Date,
+  options: BuildOptions = {},
+): Digest {
   const wanted = new Set(spec.topics);
   const byTopic = new Map<string, DigestMatch[]>();
   const seen = new Set<string>();
@@ -77,13 +90,23 @@ function compareMatches(a: DigestMatch, b: DigestMatch): number {
 
 function buildStory(match: DigestMatch, timezone: string): DigestStory {
   const copies = [...match.copies].sort((a, b) => Date.parse(a.published) - Date.parse(b.published));
-  const first: StoryCopy = copies[0] ?? { url: match.url, title: match.title, source: match.source, published: match.published };
+  const first: StoryCopy = copies[0] ?? {
+    url: match.url,
+    title: match.title,
+    source: match.source,
+    published: match.published,
+  };
   const sources = new Set([first.source]);
   const alsoReportedBy: DigestSource[] = [];
   for (const copy of copies.slice(1)) {
     if (sources.has(copy.source)) continue;
     sources.add(copy.source);
-    alsoReportedBy.push({ source: cleanText(copy.source), title: cleanText(copy.title), url: safeHttpUrl(copy.url), published: copy.published });
+    alsoReportedBy.push({
+      source: cleanText(copy.source),
+      title: cleanText(copy.title),
+      url: safeHttpUrl(copy.url),
+      published: copy.published,
+    });
   }
   const matched = match.matched.map(cleanText).filter((term) => term !== "");
   return {
@@ -103,7 +126,8 @@ function buildStory(match: DigestMatch, timezone: string): DigestStory {
 
 // Control characters (terminal escapes), bidi overrides and zero-width joiners that could disguise a
 // headline are removed; runs of whitespace become one space.
-const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const UNSAFE_CHARACTERS =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** Feed text made safe to place in any output: no control or bidi characters, whitespace collapsed. */
 export function cleanText(value: string): string {
@@ -130,10 +154,15 @@ export function safeHttpUrl(value: string): string | undefined {
  * longest term first where two overlap.
  */
 export function highlightTerms(text: string, terms: readonly string[]): SnippetSegment[] {
-  const unique = [...new Set(terms.map((t) => t.trim()).filter((t) => t !== ""))].sort((a, b) => b.length - a.length);
+  const unique = [...new Set(terms.map((t) => t.trim()).filter((t) => t !== ""))].sort(
+    (a, b) => b.length - a.length,
+  );
   if (text === "") return [];
   if (unique.length === 0) return [{ text, hit: false }];
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${unique.map(escapeRegExp).join("|")})(?![\\p{L}\\p{N}])`, "giu");
+  const pattern = new RegExp(
+    `(?<![\\p{L}\\p{N}])(?:${unique.map(escapeRegExp).join("|")})(?![\\p{L}\\p{N}])`,
+    "giu",
+  );
   const segments: SnippetSegment[] = [];
   let last = 0;
   for (const m of text.matchAll(pattern)) {

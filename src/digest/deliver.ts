@@ -29,7 +29,12 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attemptsPerRun: 3, baseDelayMs: 2000, maxDelayMs: 30_000, maxAttempts: 15 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attemptsPerRun: 3,
+  baseDelayMs: 2000,
+  maxDelayMs: 30_000,
+  maxAttempts: 15,
+};
 
 export interface DeliverPorts {
   ledger: DeliveryLedger;
@@ -79,7 +84,11 @@ export interface DigestRunResult {
 }
 
 /** Builds the digest from its undelivered matches and delivers it; see the comment at the top. */
-export async function deliverDigest(spec: DigestSpec, ports: DeliverPorts, options: DeliverOptions = {}): Promise<DigestRunResult> {
+export async function deliverDigest(
+  spec: DigestSpec,
+  ports: DeliverPorts,
+  options: DeliverOptions = {},
+): Promise<DigestRunResult> {
   const ledgerName = options.ledgerName ?? spec.name;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const deliveries: DeliveryOutcome[] = [];
@@ -95,7 +104,9 @@ export async function deliverDigest(spec: DigestSpec, ports: DeliverPorts, optio
   // A concurrent run (the CLI and the scheduler) may claim some of the same matches first: select again.
   for (let round = 0; round < 5 && fresh === undefined; round++) {
     const selected = await ports.ledger.listUndelivered(ledgerName, spec.topics, options.since);
-    const { admitted, skipped: held } = options.admit ? await options.admit(selected) : { admitted: selected, skipped: [] };
+    const { admitted, skipped: held } = options.admit
+      ? await options.admit(selected)
+      : { admitted: selected, skipped: [] };
     const createdAt = ports.now().toISOString();
     if (held.length > 0) {
       const items = held.map((m) => ({ topic: m.topic, story: m.story }));
@@ -115,7 +126,12 @@ export async function deliverDigest(spec: DigestSpec, ports: DeliverPorts, optio
       deliveryId: deliveryIdFor(ledgerName, digest.items, createdAt),
       digest: ledgerName,
       createdAt,
-      channels: ports.channels.map((c) => ({ channel: c.key, status: "pending", attempts: 0, lastError: null })),
+      channels: ports.channels.map((c) => ({
+        channel: c.key,
+        status: "pending",
+        attempts: 0,
+        lastError: null,
+      })),
     };
     const claimed = await ports.ledger.claim({
       deliveryId: record.deliveryId,
@@ -126,21 +142,34 @@ export async function deliverDigest(spec: DigestSpec, ports: DeliverPorts, optio
     });
     if (claimed) fresh = { record, digest };
   }
-  if (fresh !== undefined) deliveries.push(await sendToChannels(fresh.record, fresh.digest, false, ports, policy));
+  if (fresh !== undefined)
+    deliveries.push(await sendToChannels(fresh.record, fresh.digest, false, ports, policy));
 
   const incomplete = deliveries.some((d) => d.channels.some((c) => c.status === "pending"));
-  const status = incomplete ? "incomplete" : fresh === undefined && deliveries.length === 0 ? "empty" : "delivered";
+  const status = incomplete
+    ? "incomplete"
+    : fresh === undefined && deliveries.length === 0
+      ? "empty"
+      : "delivered";
   return { digest: spec.name, status, deliveries, skipped };
 }
 
 /** Builds the digest without claiming anything: what `digest --dry-run` prints. */
-export async function previewDigest(spec: DigestSpec, ledger: DeliveryLedger, now: Date, options: DeliverOptions = {}): Promise<Digest> {
+export async function previewDigest(
+  spec: DigestSpec,
+  ledger: DeliveryLedger,
+  now: Date,
+  options: DeliverOptions = {},
+): Promise<Digest> {
   const rows = await ledger.listUndelivered(options.ledgerName ?? spec.name, spec.topics, options.since);
   return buildDigest(spec, rows, now, buildOptions(options));
 }
 
 function buildOptions(options: DeliverOptions) {
-  return { kind: options.kind ?? "digest", ...(options.topicNames === undefined ? {} : { topicNames: options.topicNames }) };
+  return {
+    kind: options.kind ?? "digest",
+    ...(options.topicNames === undefined ? {} : { topicNames: options.topicNames }),
+  };
 }
 
 async function sendToChannels(
@@ -155,23 +184,55 @@ async function sendToChannels(
     record.channels.map(async (state): Promise<ChannelOutcome> => {
       const channel = byKey.get(state.channel);
       if (state.status !== "pending") {
-        return { channel: state.channel, type: channel?.type ?? "unknown", status: state.status, attempts: state.attempts };
+        return {
+          channel: state.channel,
+          type: channel?.type ?? "unknown",
+          status: state.status,
+          attempts: state.attempts,
+        };
       }
       if (channel === undefined) {
         // The channel was removed from the configuration since: nothing left to send it to.
         const error = "channel no longer configured";
-        await ports.ledger.recordAttempt(record.deliveryId, state.channel, { status: "failed", error, at: ports.now().toISOString() });
-        return { channel: state.channel, type: "unknown", status: "failed", attempts: state.attempts + 1, error };
+        await ports.ledger.recordAttempt(record.deliveryId, state.channel, {
+          status: "failed",
+          error,
+          at: ports.now().toISOString(),
+        });
+        return {
+          channel: state.channel,
+          type: "unknown",
+          status: "failed",
+          attempts: state.attempts + 1,
+          error,
+        };
       }
       return sendWithRetry(channel, state.attempts, record, digest, ports, policy);
     }),
   );
-  const log = { digest: record.digest, deliveryId: record.deliveryId, resumed, stories: digest.storyCount, matches: digest.matchCount };
+  const log = {
+    digest: record.digest,
+    deliveryId: record.deliveryId,
+    resumed,
+    stories: digest.storyCount,
+    matches: digest.matchCount,
+  };
   for (const o of outcomes) {
-    if (o.status === "sent") ports.logger?.info({ ...log, channel: o.channel, attempts: o.attempts }, "digest delivered");
-    else if (o.status === "failed" || o.status === "pending") ports.logger?.warn({ ...log, channel: o.channel, attempts: o.attempts, status: o.status, error: o.error }, "digest delivery failed");
+    if (o.status === "sent")
+      ports.logger?.info({ ...log, channel: o.channel, attempts: o.attempts }, "digest delivered");
+    else if (o.status === "failed" || o.status === "pending")
+      ports.logger?.warn(
+        { ...log, channel: o.channel, attempts: o.attempts, status: o.status, error: o.error },
+        "digest delivery failed",
+      );
   }
-  return { deliveryId: record.deliveryId, resumed, stories: digest.storyCount, matches: digest.matchCount, channels: outcomes };
+  return {
+    deliveryId: record.deliveryId,
+    resumed,
+    stories: digest.storyCount,
+    matches: digest.matchCount,
+    channels: outcomes,
+  };
 }
 
 async function sendWithRetry(
@@ -188,7 +249,11 @@ async function sendWithRetry(
     const at = ports.now();
     try {
       await channel.send({ deliveryId: record.deliveryId, digest, attemptAt: at });
-      await ports.ledger.recordAttempt(record.deliveryId, channel.key, { status: "sent", error: null, at: ports.now().toISOString() });
+      await ports.ledger.recordAttempt(record.deliveryId, channel.key, {
+        status: "sent",
+        error: null,
+        at: ports.now().toISOString(),
+      });
       return { channel: channel.key, type: channel.type, status: "sent", attempts };
     } catch (err) {
       const error = errorMessage(err);
@@ -196,9 +261,17 @@ async function sendWithRetry(
       const exhausted = attempts >= policy.maxAttempts;
       const lastRound = round >= policy.attemptsPerRun;
       const status: ChannelStatus = !retryable || exhausted ? "failed" : "pending";
-      await ports.ledger.recordAttempt(record.deliveryId, channel.key, { status, error, at: ports.now().toISOString() });
-      if (status === "failed" || lastRound) return { channel: channel.key, type: channel.type, status, attempts, error };
-      const wanted = isNewswatchError(err) && err.retryAfterMs !== undefined ? err.retryAfterMs : policy.baseDelayMs * 2 ** (round - 1);
+      await ports.ledger.recordAttempt(record.deliveryId, channel.key, {
+        status,
+        error,
+        at: ports.now().toISOString(),
+      });
+      if (status === "failed" || lastRound)
+        return { channel: channel.key, type: channel.type, status, attempts, error };
+      const wanted =
+        isNewswatchError(err) && err.retryAfterMs !== undefined
+          ? err.retryAfterMs
+          : policy.baseDelayMs * 2 ** (round - 1);
       await ports.sleep(Math.min(wanted, policy.maxDelayMs));
     }
   }

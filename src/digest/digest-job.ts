@@ -30,10 +30,18 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
   return async (data, ctx) => {
     const started = Date.now();
     const config = deps.config();
-    const channels = (specs: NewswatchConfig["alerts"]["deliver"]): Channel[] => specs.map((s) => createChannel(s, deps.channelOptions));
+    const channels = (specs: NewswatchConfig["alerts"]["deliver"]): Channel[] =>
+      specs.map((s) => createChannel(s, deps.channelOptions));
     let result: DigestRunResult;
     if (data.digest === ALERTS_JOB_DIGEST) {
-      const ports = { ledger: deps.ledger, channels: channels(config.alerts.deliver), now: deps.now, sleep, logger: ctx.logger, throttle: deps.throttle };
+      const ports = {
+        ledger: deps.ledger,
+        channels: channels(config.alerts.deliver),
+        now: deps.now,
+        sleep,
+        logger: ctx.logger,
+        throttle: deps.throttle,
+      };
       result = await deliverAlerts(config, ports, { retry });
     } else {
       const spec = config.digests.find((d) => d.name === data.digest);
@@ -43,7 +51,11 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
         return { digest: data.digest, status: "empty", deliveries: [], skipped: 0 };
       }
       const topicNames = new Map(config.topics.map((t) => [t.id, t.name]));
-      result = await deliverDigest(spec, { ledger: deps.ledger, channels: channels(spec.deliver), now: deps.now, sleep, logger: ctx.logger }, { retry, topicNames });
+      result = await deliverDigest(
+        spec,
+        { ledger: deps.ledger, channels: channels(spec.deliver), now: deps.now, sleep, logger: ctx.logger },
+        { retry, topicNames },
+      );
     }
     ctx.logger.info(
       {
@@ -57,8 +69,14 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
       "digest run done",
     );
     if (result.status === "incomplete") {
-      const pending = result.deliveries.flatMap((d) => d.channels.filter((c) => c.status === "pending").map((c) => `${c.channel}: ${c.error ?? "pending"}`));
-      throw new NewswatchError("NW_DELIVERY_FAILED", `digest ${result.digest}: not delivered yet to ${pending.join("; ")}`, { retryable: true });
+      const pending = result.deliveries.flatMap((d) =>
+        d.channels.filter((c) => c.status === "pending").map((c) => `${c.channel}: ${c.error ?? "pending"}`),
+      );
+      throw new NewswatchError(
+        "NW_DELIVERY_FAILED",
+        `digest ${result.digest}: not delivered yet to ${pending.join("; ")}`,
+        { retryable: true },
+      );
     }
     return result;
   };

@@ -1,7 +1,13 @@
 // Escaping of feed text for each output. Text reaching these functions has been through cleanText
 // (no control characters); URLs through safeHttpUrl (http(s) only).
 
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 
 /** Text for HTML element content and double- or single-quoted attribute values. */
 export function escapeHtml(value: string): string {
@@ -20,7 +26,10 @@ export function escapeMarkdown(value: string): string {
 
 /** A URL for a Markdown link destination: characters that would end or break the destination are encoded. */
 export function markdownUrl(url: string): string {
-  return url.replace(/[()<>\s\\"'`[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  return url.replace(
+    /[()<>\s\\"'`[\]]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
 }
 
 /** Text for Slack mrkdwn: `&`, `<` and `>` are the control characters (Slack "Escaping text"). */

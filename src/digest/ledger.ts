@@ -42,5 +42,9 @@ export interface DeliveryLedger {
    */
   claim(claim: DeliveryClaim): Promise<boolean>;
   /** Records one attempt on one channel (attempts + 1) and its outcome. */
-  recordAttempt(deliveryId: string, channel: string, outcome: { status: ChannelStatus; error: string | null; at: string }): Promise<void>;
+  recordAttempt(
+    deliveryId: string,
+    channel: string,
+    outcome: { status: ChannelStatus; error: string | null; at: string },
+  ): Promise<void>;
 }

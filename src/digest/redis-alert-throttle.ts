@@ -20,7 +20,11 @@ export class RedisAlertThrottle implements AlertThrottle {
     if (wanted <= 0) return 0;
     const window = Math.floor(now.getTime() / HOUR_MS);
     const key = redisKey(this.#prefix, "alerts", "sent", topicId, String(window));
-    const results = await this.#redis.multi().incrby(key, wanted).pexpire(key, 2 * HOUR_MS).exec();
+    const results = await this.#redis
+      .multi()
+      .incrby(key, wanted)
+      .pexpire(key, 2 * HOUR_MS)
+      .exec();
     const after = Number(results?.[0]?.[1] ?? wanted);
     const before = after - wanted;
     return Math.max(0, Math.min(wanted, limit - before));

@@ -24,8 +24,15 @@ export function renderHtml(digest: Digest): string {
         `<h2 style="margin:0;font-size:17px;color:#111827;">${escapeHtml(topic.name)} <span style="${MUTED}font-weight:normal;">(${topic.total})</span></h2>`,
       ),
     );
-    for (const story of topic.stories) rows.push(cell("padding:10px 24px;border-bottom:1px solid #f3f4f6;", storyHtml(story)));
-    if (topic.more > 0) rows.push(cell("padding:8px 24px;", `<p style="margin:0;${MUTED}font-style:italic;">${escapeHtml(moreLine(topic.more))}</p>`));
+    for (const story of topic.stories)
+      rows.push(cell("padding:10px 24px;border-bottom:1px solid #f3f4f6;", storyHtml(story)));
+    if (topic.more > 0)
+      rows.push(
+        cell(
+          "padding:8px 24px;",
+          `<p style="margin:0;${MUTED}font-style:italic;">${escapeHtml(moreLine(topic.more))}</p>`,
+        ),
+      );
   }
   rows.push(cell("padding:16px 24px;", `<p style="margin:0;${MUTED}">Sent by newswatch.</p>`));
   return [
@@ -53,9 +60,12 @@ function storyHtml(story: DigestStory): string {
     `<p style="margin:0 0 6px;${MUTED}">${escapeHtml(story.source)} · ${escapeHtml(story.publishedLocal)} · score ${escapeHtml(String(story.score))}</p>`,
   ];
   const snippet = snippetHtml(story.snippet);
-  if (snippet !== "") parts.push(`<p style="margin:0 0 6px;font-size:14px;line-height:1.5;color:#374151;">${snippet}</p>`);
+  if (snippet !== "")
+    parts.push(`<p style="margin:0 0 6px;font-size:14px;line-height:1.5;color:#374151;">${snippet}</p>`);
   if (story.alsoReportedBy.length > 0) {
-    parts.push(`<p style="margin:0;${MUTED}">Also reported by: ${story.alsoReportedBy.map(sourceLink).join(", ")}</p>`);
+    parts.push(
+      `<p style="margin:0;${MUTED}">Also reported by: ${story.alsoReportedBy.map(sourceLink).join(", ")}</p>`,
+    );
   }
   return parts.join("");
 }
@@ -71,6 +81,10 @@ function sourceLink(source: DigestSource): string {
 
 function snippetHtml(segments: SnippetSegment[]): string {
   return segments
-    .map((s) => (s.hit ? `<strong style="background:#fef3c7;color:#111827;">${escapeHtml(s.text)}</strong>` : escapeHtml(s.text)))
+    .map((s) =>
+      s.hit
+        ? `<strong style="background:#fef3c7;color:#111827;">${escapeHtml(s.text)}</strong>`
+        : escapeHtml(s.text),
+    )
     .join("");
 }

@@ -60,12 +60,20 @@ export function digestToJson(digest: Digest, deliveryId?: string): DigestJson {
         score: story.score,
         matched: story.matched,
         snippet: story.snippet.map((s) => s.text).join(""),
-        alsoReportedBy: story.alsoReportedBy.map((s) => ({ source: s.source, title: s.title, url: s.url ?? null, published: s.published })),
+        alsoReportedBy: story.alsoReportedBy.map((s) => ({
+          source: s.source,
+          title: s.title,
+          url: s.url ?? null,
+          published: s.published,
+        })),
       })),
     })),
   };
 }
 
 export function renderJson(digest: Digest, deliveryId?: string): string {
-  return JSON.stringify(digestToJson(digest, deliveryId)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(digestToJson(digest, deliveryId)).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

@@ -5,7 +5,11 @@ import type { Digest, DigestSource, DigestStory, SnippetSegment } from "./types.
 // Markdown (CommonMark): feed text escaped, links only for http(s) URLs, matched terms in bold.
 
 export function renderMarkdown(digest: Digest): string {
-  const lines = [`# ${digestTitle(digest)}`, "", `${escapeMarkdown(digestTime(digest))} · ${digestCounts(digest)}`];
+  const lines = [
+    `# ${digestTitle(digest)}`,
+    "",
+    `${escapeMarkdown(digestTime(digest))} · ${digestCounts(digest)}`,
+  ];
   for (const topic of digest.topics) {
     lines.push("", `## ${escapeMarkdown(topic.name)} (${topic.total})`, "");
     topic.stories.forEach((story, index) => {
@@ -19,10 +23,14 @@ export function renderMarkdown(digest: Digest): string {
 function storyLines(story: DigestStory, position: number): string[] {
   const indent = "   ";
   // Two trailing spaces: a line break inside the list item.
-  const lines = [`${position}. **${link(story.title, story.url)}**  `, `${indent}${escapeMarkdown(story.source)} · ${escapeMarkdown(story.publishedLocal)} · score ${story.score}  `];
+  const lines = [
+    `${position}. **${link(story.title, story.url)}**  `,
+    `${indent}${escapeMarkdown(story.source)} · ${escapeMarkdown(story.publishedLocal)} · score ${story.score}  `,
+  ];
   const snippet = snippetMarkdown(story.snippet);
   if (snippet !== "") lines.push(`${indent}${snippet}  `);
-  if (story.alsoReportedBy.length > 0) lines.push(`${indent}Also reported by: ${story.alsoReportedBy.map(sourceLink).join(", ")}`);
+  if (story.alsoReportedBy.length > 0)
+    lines.push(`${indent}Also reported by: ${story.alsoReportedBy.map(sourceLink).join(", ")}`);
   const last = lines.length - 1;
   lines[last] = (lines[last] ?? "").trimEnd();
   return lines;

@@ -24,20 +24,32 @@ const MAX_HEADER_TEXT = 150;
 
 export function renderSlack(digest: Digest): SlackMessage {
   const head: SlackBlock[] = [
-    { type: "header", text: { type: "plain_text", text: truncate(digestTitle(digest), MAX_HEADER_TEXT), emoji: false } },
-    { type: "context", elements: [{ type: "mrkdwn", text: escapeSlack(`${digestTime(digest)} · ${digestCounts(digest)}`) }] },
+    {
+      type: "header",
+      text: { type: "plain_text", text: truncate(digestTitle(digest), MAX_HEADER_TEXT), emoji: false },
+    },
+    {
+      type: "context",
+      elements: [{ type: "mrkdwn", text: escapeSlack(`${digestTime(digest)} · ${digestCounts(digest)}`) }],
+    },
   ];
   const body: Array<{ block: SlackBlock; story: boolean }> = [];
   for (const topic of digest.topics) {
-    body.push({ block: { type: "divider" }, story: false }, { block: section(`*${escapeSlack(topic.name)}* (${topic.total})`), story: false });
+    body.push(
+      { block: { type: "divider" }, story: false },
+      { block: section(`*${escapeSlack(topic.name)}* (${topic.total})`), story: false },
+    );
     for (const story of topic.stories) body.push({ block: section(storyMrkdwn(story)), story: true });
     if (topic.more > 0) body.push({ block: context(`_${moreLine(topic.more)}_`), story: false });
   }
   let blocks = [...head, ...body.map((b) => b.block)];
   if (blocks.length > MAX_BLOCKS) {
     const kept = body.slice(0, MAX_BLOCKS - head.length - 1);
-    const omitted = body.length - kept.length === 0 ? 0 : body.slice(kept.length).filter((b) => b.story).length;
-    const note = context(`_Too long for one Slack message: ${plural(omitted, "more story is", "more stories are")} in the full digest._`);
+    const omitted =
+      body.length - kept.length === 0 ? 0 : body.slice(kept.length).filter((b) => b.story).length;
+    const note = context(
+      `_Too long for one Slack message: ${plural(omitted, "more story is", "more stories are")} in the full digest._`,
+    );
     blocks = [...head, ...kept.map((b) => b.block), note];
   }
   return { text: escapeSlack(digestSubject(digest)), blocks };
@@ -52,10 +64,14 @@ function section(text: string): SlackBlock {
 }
 
 function storyMrkdwn(story: DigestStory): string {
-  const lines = [`*${link(story.title, story.url)}*`, `${escapeSlack(story.source)} · ${escapeSlack(story.publishedLocal)} · score ${story.score}`];
+  const lines = [
+    `*${link(story.title, story.url)}*`,
+    `${escapeSlack(story.source)} · ${escapeSlack(story.publishedLocal)} · score ${story.score}`,
+  ];
   const snippet = snippetMrkdwn(story.snippet);
   if (snippet !== "") lines.push(snippet);
-  if (story.alsoReportedBy.length > 0) lines.push(`Also reported by: ${story.alsoReportedBy.map(sourceLink).join(", ")}`);
+  if (story.alsoReportedBy.length > 0)
+    lines.push(`Also reported by: ${story.alsoReportedBy.map(sourceLink).join(", ")}`);
   return lines.join("\n");
 }
 

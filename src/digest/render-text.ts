@@ -17,7 +17,10 @@ export function renderText(digest: Digest): string {
 
 function storyLines(story: DigestStory, position: number): string[] {
   const indent = "   ";
-  const lines = [`${position}. ${story.title}`, `${indent}${story.source} · ${story.publishedLocal} · score ${story.score}`];
+  const lines = [
+    `${position}. ${story.title}`,
+    `${indent}${story.source} · ${story.publishedLocal} · score ${story.score}`,
+  ];
   if (story.url !== undefined) lines.push(`${indent}${story.url}`);
   const snippet = snippetText(story.snippet);
   if (snippet !== "") lines.push(`${indent}${snippet}`);

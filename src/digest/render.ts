@@ -7,7 +7,12 @@ import type { Digest } from "./types.js";
 export type DigestFormat = "markdown" | "text" | "html" | "json";
 export const DIGEST_FORMATS: readonly DigestFormat[] = ["markdown", "text", "html", "json"];
 
-export const FORMAT_EXTENSIONS: Record<DigestFormat, string> = { markdown: "md", text: "txt", html: "html", json: "json" };
+export const FORMAT_EXTENSIONS: Record<DigestFormat, string> = {
+  markdown: "md",
+  text: "txt",
+  html: "html",
+  json: "json",
+};
 
 export function renderDigest(digest: Digest, format: DigestFormat, deliveryId?: string): string {
   switch (format) {

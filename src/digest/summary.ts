@@ -1,5 +1,5 @@
-import type { Digest } from "./types.js";
 import { formatLocalTime } from "./build.js";
+import type { Digest } from "./types.js";
 
 // Wording shared by every format: title, counts, "and N more".
 

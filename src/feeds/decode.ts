@@ -90,7 +90,7 @@ interface Sniffed {
   bomLength: number;
 }
 
-/** Byte-order marks, and the UTF-16/32 patterns of a document that starts with `<` but has no BOM. */
+/** Byte-order marks, and the zero-byte patterns of UTF-16/32 text that has no BOM. */
 function sniffUnicode(body: Buffer): Sniffed | undefined {
   const [b0, b1, b2, b3] = [body[0], body[1], body[2], body[3]];
   if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return { charset: UTF8, bomLength: 3 };
@@ -98,10 +98,12 @@ function sniffUnicode(body: Buffer): Sniffed | undefined {
   if (b0 === 0xff && b1 === 0xfe && b2 === 0x00 && b3 === 0x00) return { charset: "utf-32le", bomLength: 4 };
   if (b0 === 0xfe && b1 === 0xff) return { charset: "utf-16be", bomLength: 2 };
   if (b0 === 0xff && b1 === 0xfe) return { charset: "utf-16le", bomLength: 2 };
-  if (b0 === 0x00 && b1 === 0x00 && b2 === 0x00 && b3 === 0x3c) return { charset: "utf-32be", bomLength: 0 };
-  if (b0 === 0x3c && b1 === 0x00 && b2 === 0x00 && b3 === 0x00) return { charset: "utf-32le", bomLength: 0 };
-  if (b0 === 0x00 && b1 === 0x3c && b2 === 0x00) return { charset: "utf-16be", bomLength: 0 };
-  if (b0 === 0x3c && b1 === 0x00 && b2 !== 0x00 && b3 === 0x00) return { charset: "utf-16le", bomLength: 0 };
+  // Without a BOM, ASCII text (markup, white space) in UTF-16/32 shows as zero bytes around each character.
+  const zero = [b0 === 0, b1 === 0, b2 === 0, b3 === 0].map((isZero) => (isZero ? "0" : "x")).join("");
+  if (body.length >= 4 && zero === "000x") return { charset: "utf-32be", bomLength: 0 };
+  if (body.length >= 4 && zero === "x000") return { charset: "utf-32le", bomLength: 0 };
+  if (body.length >= 4 && zero === "0x0x") return { charset: "utf-16be", bomLength: 0 };
+  if (body.length >= 4 && zero === "x0x0") return { charset: "utf-16le", bomLength: 0 };
   return undefined;
 }
 
@@ -337,7 +339,12 @@ function chooseCharset(declared: Charset | undefined, census: Utf8Census, bytes:
 
 /** Removes the `encoding` pseudo-attribute so that nothing downstream decodes the text a second time. */
 function dropDeclaredEncoding(text: string): string {
-  return text.replace(/^(\s*<\?xml\s[^>]*?)\s+encoding\s*=\s*(["'])[^"']*\2/i, "$1");
+  const start = text.search(/\S/);
+  if (start === -1 || !/^<\?xml\s/i.test(text.slice(start, start + 6))) return text;
+  const end = text.indexOf("?>", start);
+  if (end === -1 || end - start > 1024) return text;
+  const declaration = text.slice(start, end).replace(/\s+encoding\s*=\s*(["'])[^"']*\1/i, "");
+  return text.slice(0, start) + declaration + text.slice(end);
 }
 
 /**

@@ -79,12 +79,12 @@ const ESCAPED_MARKUP =
 // Self-closed, or closed later; script and style left open are code to the end, other elements left
 // open lose only their tag (TAG removes it).
 const DROPPED = new RegExp(
-  `<(${DROPPED_WITH_CONTENT.join("|")})\\b[^>]*?(?:\\/>|>[\\s\\S]*?<\\/\\1\\s*>)|<(?:script|style)\\b[^>]*>[\\s\\S]*$`,
+  `<(${DROPPED_WITH_CONTENT.join("|")})\\b[^<>]*?(?:\\/>|>[\\s\\S]*?<\\/\\1\\s*>)|<(?:script|style)\\b[^<>]*>[\\s\\S]*$`,
   "gi",
 );
 
 // Attribute values are not tracked: a ">" inside one is rare, a quote left open is not.
-const TAG = /<(\/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*>/g;
+const TAG = /<(\/?)([A-Za-z][A-Za-z0-9:-]*)\b[^<>]*>/g;
 
 // ---------------------------------------------------------------------------------------------
 // Mojibake: UTF-8 bytes that were read as windows-1252 somewhere upstream ("donâ€™t", "CafÃ©").
@@ -185,7 +185,7 @@ function convertOnce(html: string): string {
     .replace(/<!--[\s\S]*?(?:-->|$)/g, "")
     .replace(/<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/g, "$1")
     .replace(DROPPED, " ")
-    .replace(/<[!?][^>]*>/g, "");
+    .replace(/<[!?][^<>]*>/g, "");
   return decodeEntities(tagsToBreaks(withoutMarkup));
 }
 

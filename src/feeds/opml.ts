@@ -66,7 +66,12 @@ function* tagsOf(xml: string): Generator<Tag> {
     const closing = body.startsWith("/");
     const selfClosing = body.endsWith("/");
     const name = /^\/?\s*([A-Za-z_][\w:.-]*)/.exec(body)?.[1] ?? "";
-    yield { name: name.toLowerCase(), closing, selfClosing, attributes: closing ? new Map() : readAttributes(body) };
+    yield {
+      name: name.toLowerCase(),
+      closing,
+      selfClosing,
+      attributes: closing ? new Map() : readAttributes(body),
+    };
   }
 }
 
@@ -107,7 +112,10 @@ export function parseOpml(xml: string): OpmlFeed[] {
     const url = (tag.attributes.get("xmlurl") ?? "").trim();
     const label = (tag.attributes.get("title") || tag.attributes.get("text") || "").trim();
     if (url) {
-      const tags = unique([...folders.filter((f): f is string => f !== undefined), ...tagsOfCategory(tag.attributes.get("category"))]);
+      const tags = unique([
+        ...folders.filter((f): f is string => f !== undefined),
+        ...tagsOfCategory(tag.attributes.get("category")),
+      ]);
       const known = byUrl.get(url);
       if (known) known.tags = unique([...known.tags, ...tags]);
       else {
@@ -119,13 +127,21 @@ export function parseOpml(xml: string): OpmlFeed[] {
     if (!tag.selfClosing) folders.push(url ? undefined : label || undefined);
   }
   if (!sawOpml || !sawBody) {
-    throw new NewswatchError("NW_INPUT_INVALID", "not an OPML document (expected <opml> with a <body> of <outline> elements)");
+    throw new NewswatchError(
+      "NW_INPUT_INVALID",
+      "not an OPML document (expected <opml> with a <body> of <outline> elements)",
+    );
   }
   return feeds;
 }
 
 function escapeAttribute(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\n/g, "&#10;");
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/\n/g, "&#10;");
 }
 
 /** An OPML 2.0 document listing `feeds`, each with its title and its tags as `category`. */
@@ -140,7 +156,12 @@ export function formatOpml(feeds: readonly OpmlFeed[], head: { title: string; cr
     "  <body>",
   ];
   for (const feed of feeds) {
-    const attributes = [`type="rss"`, `text="${escapeAttribute(feed.title)}"`, `title="${escapeAttribute(feed.title)}"`, `xmlUrl="${escapeAttribute(feed.url)}"`];
+    const attributes = [
+      `type="rss"`,
+      `text="${escapeAttribute(feed.title)}"`,
+      `title="${escapeAttribute(feed.title)}"`,
+      `xmlUrl="${escapeAttribute(feed.url)}"`,
+    ];
     if (feed.tags.length > 0) attributes.push(`category="${escapeAttribute(feed.tags.join(","))}"`);
     lines.push(`    <outline ${attributes.join(" ")}/>`);
   }

@@ -134,11 +134,19 @@ function withLinkAttributes(links: unknown): XmlNode[] | undefined {
   });
 }
 
-/** The root's channel as an object, so rss-parser's `channel[0]` never reads from nothing. */
-function withChannel(root: unknown): XmlElement {
-  const element = asElement(root);
-  const channel = Array.isArray(element.channel) ? element.channel[0] : undefined;
-  return { ...element, channel: [asElement(channel)] };
+/**
+ * The root's channel as an object, so rss-parser's `channel[0]` never reads from nothing, with the
+ * items where rss-parser looks for them: inside `<channel>` for RSS 0.9x/2.0, beside it for RDF.
+ * Sloppy feeds put them on the other side.
+ */
+function withChannel(root: unknown, itemsBesideChannel: boolean): XmlElement {
+  const element = { ...asElement(root) };
+  const channel = { ...asElement(Array.isArray(element.channel) ? element.channel[0] : undefined) };
+  if (itemsBesideChannel && element.item === undefined && channel.item !== undefined)
+    element.item = channel.item;
+  if (!itemsBesideChannel && channel.item === undefined && element.item !== undefined)
+    channel.item = element.item;
+  return { ...element, channel: [channel] };
 }
 
 /**
@@ -167,15 +175,15 @@ class TolerantParser extends Parser<FeedFields, ItemFields> {
   }
 
   buildRSS2(root: Record<string, unknown>): RssParserFeed {
-    return internals.buildRSS2.call(this, { ...root, rss: withChannel(root.rss) });
+    return internals.buildRSS2.call(this, { ...root, rss: withChannel(root.rss, false) });
   }
 
   buildRSS0_9(root: Record<string, unknown>): RssParserFeed {
-    return internals.buildRSS0_9.call(this, { ...root, rss: withChannel(root.rss) });
+    return internals.buildRSS0_9.call(this, { ...root, rss: withChannel(root.rss, false) });
   }
 
   buildRSS1(root: Record<string, unknown>): RssParserFeed {
-    return internals.buildRSS1.call(this, { ...root, "rdf:RDF": withChannel(root["rdf:RDF"]) });
+    return internals.buildRSS1.call(this, { ...root, "rdf:RDF": withChannel(root["rdf:RDF"], true) });
   }
 }
 
@@ -473,18 +481,49 @@ interface RootElement {
   attributes: Record<string, string>;
 }
 
-const PROLOG =
-  /^(?:\s+|<\?[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][-\w:.]*)([^>]*)>/i;
+/** Where the prolog item (declaration, processing instruction, comment, DOCTYPE) at `start` ends, or -1. */
+function prologItemEnd(text: string, start: number): number {
+  if (text.startsWith("<?", start)) {
+    const end = text.indexOf("?>", start + 2);
+    return end === -1 ? -1 : end + 2;
+  }
+  if (text.startsWith("<!--", start)) {
+    const end = text.indexOf("-->", start + 4);
+    return end === -1 ? -1 : end + 3;
+  }
+  if (text.slice(start, start + 9).toUpperCase() === "<!DOCTYPE") {
+    const close = text.indexOf(">", start);
+    const bracket = text.indexOf("[", start);
+    if (bracket === -1 || close === -1 || close < bracket) return close === -1 ? -1 : close + 1;
+    const subsetEnd = /\]\s*>/g;
+    subsetEnd.lastIndex = bracket;
+    const match = subsetEnd.exec(text);
+    return match === null ? -1 : match.index + match[0].length;
+  }
+  return start;
+}
 
 /** The document's root element, looked for after the prolog in the first 64 KB. */
 function rootElementOf(xml: string): RootElement | undefined {
-  const match = PROLOG.exec(xml.slice(0, 65_536));
-  if (match === null) return undefined;
+  const text = xml.slice(0, 65_536);
+  let at = 0;
+  for (;;) {
+    while (at < text.length && /\s/.test(text[at]!)) at += 1;
+    const next = prologItemEnd(text, at);
+    if (next === -1) return undefined;
+    if (next === at) break;
+    at = next;
+  }
+  const end = text.indexOf(">", at);
+  const name = /^<([A-Za-z_][-\w:.]*)/.exec(text.slice(at, at + 256));
+  if (end === -1 || name === null) return undefined;
   const attributes: Record<string, string> = {};
-  for (const attribute of match[2]!.matchAll(/([-\w:.]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+  for (const attribute of text
+    .slice(at + name[0].length, end)
+    .matchAll(/([-\w:.]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
     attributes[attribute[1]!] = attribute[2] ?? attribute[3] ?? "";
   }
-  return { name: match[1]!, attributes };
+  return { name: name[1]!, attributes };
 }
 
 function looksLikeHtml(xml: string): boolean {
@@ -508,6 +547,10 @@ function formatOf(rootName: string): FeedFormat | undefined {
   return undefined;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /**
  * rss-parser only knows `<feed>` and `<rdf:RDF>` by those exact names: a prefixed Atom root
  * (`<atom:feed xmlns:atom=…>`) loses its prefix, an RDF root gets the `rdf:` one, `<RSS>` becomes `<rss>`.
@@ -519,15 +562,15 @@ function withRecognisedNames(
 ): { xml: string; renamed: boolean } {
   const prefix = root.name.includes(":") ? root.name.slice(0, root.name.indexOf(":")) : undefined;
   if (format === "atom" && prefix !== undefined) {
-    const tags = new RegExp(`<(/?)${prefix}:`, "g");
+    const tags = new RegExp(`<(/?)${escapeRegExp(prefix)}:`, "g");
     return { xml: xml.replace(tags, "<$1"), renamed: true };
   }
   if (format === "rdf" && root.name !== "rdf:RDF") {
-    const tags = new RegExp(`<(/?)${root.name.replace(".", "\\.")}([\\s>/])`, "g");
+    const tags = new RegExp(`<(/?)${escapeRegExp(root.name)}([\\s>/])`, "g");
     return { xml: xml.replace(tags, "<$1rdf:RDF$2"), renamed: true };
   }
   if (format === "rss" && root.name !== "rss") {
-    const tags = new RegExp(`<(/?)${root.name}([\\s>/])`, "g");
+    const tags = new RegExp(`<(/?)${escapeRegExp(root.name)}([\\s>/])`, "g");
     return { xml: xml.replace(tags, "<$1rss$2"), renamed: true };
   }
   return { xml, renamed: false };
@@ -633,8 +676,9 @@ async function parseXmlFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
  */
 export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
   try {
-    if (looksLikeJson(xml)) return parseJsonFeed(xml, feedUrl);
-    return await parseXmlFeed(xml, feedUrl);
+    const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
+    if (looksLikeJson(text)) return parseJsonFeed(text, feedUrl);
+    return await parseXmlFeed(text, feedUrl);
   } catch (err) {
     if (err instanceof NewswatchError) throw err;
     throw unparseable(feedUrl, err);

@@ -63,6 +63,21 @@ class Repairer {
     private readonly entities: Map<string, string>,
   ) {}
 
+  private readonly nextAt = new Map<string, number>();
+
+  /**
+   * indexOf that remembers its answers. The scan only moves forward, so a closer found at or after
+   * `from` is still the next one, and one not found at all never will be: junk such as thousands of
+   * unclosed `<?` costs one search, not one per occurrence.
+   */
+  find(needle: string, from: number): number {
+    const known = this.nextAt.get(needle);
+    if (known !== undefined && (known === -1 || known >= from)) return known;
+    const found = this.xml.indexOf(needle, from);
+    this.nextAt.set(needle, found);
+    return found;
+  }
+
   note(repair: string): void {
     if (!this.done.includes(repair)) this.done.push(repair);
   }
@@ -194,7 +209,7 @@ class Repairer {
         if (char === quote) quote = undefined;
         else if (char === "<" || char === ">") {
           // A quote left open would swallow the document: give up on it at the first markup.
-          if (this.xml.indexOf(quote, i) === -1) return -1;
+          if (this.find(quote, i) === -1) return -1;
         }
         continue;
       }
@@ -211,7 +226,7 @@ class Repairer {
 
   /** Copies a comment, CDATA section, processing instruction or DOCTYPE; returns the index after it. */
   passThrough(start: number, opener: string, closer: string, repairWhenUnclosed: string): number {
-    const end = this.xml.indexOf(closer, start + opener.length);
+    const end = this.find(closer, start + opener.length);
     if (end === -1) {
       this.note(repairWhenUnclosed);
       return -1;
@@ -261,7 +276,7 @@ class Repairer {
       return next === -1 ? lt + "<![CDATA[".length : next;
     }
     if (rest.startsWith("<?")) {
-      const end = xml.indexOf("?>", lt + 2);
+      const end = this.find("?>", lt + 2);
       if (end === -1) return this.literalLessThan(lt);
       // A declaration anywhere but first is an error; other processing instructions are harmless.
       if (/^<\?xml[\s?]/i.test(rest) && (this.out.some((chunk) => chunk.trim() !== "") || this.rootOpened)) {
@@ -272,8 +287,8 @@ class Repairer {
       return end + 2;
     }
     if (/^<!DOCTYPE/i.test(rest)) {
-      const bracket = xml.indexOf("[", lt);
-      const close = xml.indexOf(">", lt);
+      const bracket = this.find("[", lt);
+      const close = this.find(">", lt);
       let end = close;
       if (bracket !== -1 && close !== -1 && bracket < close) {
         const subsetEnd = /\]\s*>/g;
@@ -287,7 +302,7 @@ class Repairer {
       return end + 1;
     }
     if (xml[lt + 1] === "/") {
-      const end = xml.indexOf(">", lt);
+      const end = this.find(">", lt);
       const nameMatch = TAG_NAME.exec(xml.slice(lt + 2, lt + 200));
       if (end === -1 || nameMatch === null || xml.slice(lt + 2 + nameMatch[0].length, end).trim() !== "") {
         return this.literalLessThan(lt);

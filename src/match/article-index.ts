@@ -39,6 +39,7 @@ export class FieldIndex {
   private positionMap: Map<string, number[]> | null = null;
   private sorted: string[] | null = null;
   private prefixLookups = 0;
+  private readonly prefixResults = new Map<string, string[]>();
 
   constructor(field: MatchField, text: string) {
     this.field = field;
@@ -63,6 +64,15 @@ export class FieldIndex {
 
   /** The distinct tokens that start with `prefix`. */
   tokensWithPrefix(prefix: string): string[] {
+    let found = this.prefixResults.get(prefix);
+    if (found === undefined) {
+      found = this.findTokensWithPrefix(prefix);
+      this.prefixResults.set(prefix, found);
+    }
+    return found;
+  }
+
+  private findTokensWithPrefix(prefix: string): string[] {
     const found: string[] = [];
     if (this.prefixLookups++ < SCANS_BEFORE_SORTING) {
       for (const token of this.positions.keys()) if (token.startsWith(prefix)) found.push(token);
@@ -70,7 +80,11 @@ export class FieldIndex {
     }
     if (this.sorted === null) this.sorted = [...this.positions.keys()].sort();
     const sorted = this.sorted;
-    for (let i = lowerBound(sorted, prefix); i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) {
+    for (
+      let i = lowerBound(sorted, prefix);
+      i < sorted.length && (sorted[i] as string).startsWith(prefix);
+      i++
+    ) {
       found.push(sorted[i] as string);
     }
     return found;
@@ -94,26 +108,25 @@ export class ArticleIndex {
     };
   }
 
-  /** The tokens of each field (what the presearch index looks up; a token may recur). */
-  tokensByField(): string[][] {
-    return MATCH_FIELDS.map((field) => this.fields[field].tokens.tokens);
+  /** The distinct tokens of each field (what the presearch index looks up; a token may recur across fields). */
+  tokensByField(): Iterable<string>[] {
+    return MATCH_FIELDS.map((field) => this.fields[field].positions.keys());
   }
 
   /** Whether a term occurs; a single exact or prefix word is answered without building spans. */
   hasTerm(term: TermNode): boolean {
     const cached = this.termSpans.get(term.key);
     if (cached !== undefined) return cached.length > 0;
+    const fields = term.field === null ? DEFAULT_FIELDS : [term.field];
     const only = term.words.length === 1 ? term.words[0] : undefined;
-    if (only !== undefined && only.kind !== "fuzzy") {
-      const fields = term.field === null ? DEFAULT_FIELDS : [term.field];
-      for (const field of fields) {
-        const index = this.fields[field];
-        if (only.kind === "exact" ? index.positions.has(only.text) : index.tokensWithPrefix(only.text).length > 0) {
-          return true;
-        }
-      }
-      return false;
+    if (only !== undefined) {
+      return fields.some((field) => hasWord(this.fields[field], only));
     }
+    // A phrase can only occur in a field that holds each of its words: check that cheaply first.
+    const possible = fields.some((field) =>
+      term.words.every((word) => word.kind === "fuzzy" || hasWord(this.fields[field], word)),
+    );
+    if (!possible) return false;
     return this.spansOfTerm(term).length > 0;
   }
 
@@ -134,6 +147,18 @@ export class ArticleIndex {
   surfaceOf(field: MatchField, start: number, end: number): string {
     const tokens = this.fields[field].tokens;
     return tokens.text.slice(tokens.starts[start], tokens.ends[end]);
+  }
+}
+
+/** Whether a single word pattern matches somewhere in the field. */
+function hasWord(index: FieldIndex, word: WordPattern): boolean {
+  switch (word.kind) {
+    case "exact":
+      return index.positions.has(word.text);
+    case "prefix":
+      return index.tokensWithPrefix(word.text).length > 0;
+    case "fuzzy":
+      return hasFuzzyMatch(index, word);
   }
 }
 
@@ -196,7 +221,8 @@ function startsOf(index: FieldIndex, word: WordPattern): [number, number][] {
       return (index.positions.get(word.text) ?? []).map((p) => [p, 1]);
     case "prefix": {
       const positions: number[] = [];
-      for (const token of index.tokensWithPrefix(word.text)) positions.push(...(index.positions.get(token) ?? []));
+      for (const token of index.tokensWithPrefix(word.text))
+        positions.push(...(index.positions.get(token) ?? []));
       positions.sort((a, b) => a - b);
       return positions.map((p) => [p, 1]);
     }
@@ -217,7 +243,36 @@ function lowerBound(sorted: string[], prefix: string): number {
   return low;
 }
 
-function fuzzyStarts(index: FieldIndex, word: Extract<WordPattern, { kind: "fuzzy" }>): [number, number][] {
+type FuzzyPattern = Extract<WordPattern, { kind: "fuzzy" }>;
+
+/** Whether a fuzzy word matches a token or two adjacent tokens of the field (stops at the first). */
+function hasFuzzyMatch(index: FieldIndex, word: FuzzyPattern): boolean {
+  for (const token of index.positions.keys()) if (isSimilar(word, token)) return true;
+  const tokens = index.tokens.tokens;
+  for (let position = 0; position + 1 < tokens.length; position++) {
+    const token = tokens[position] as string;
+    const next = tokens[position + 1] as string;
+    if (pairCanBeSimilar(word, token, next) && isSimilar(word, token + next)) return true;
+  }
+  return false;
+}
+
+/** `lengthsCanBeSimilar` and `sharedBigramsCanReach` for two adjacent tokens, without joining them. */
+function pairCanBeSimilar(word: FuzzyPattern, first: string, second: string): boolean {
+  if (!lengthsCanBeSimilar(word, first.length + second.length)) return false;
+  const bigrams = bigramsOf(word);
+  let present = 0;
+  for (let i = 0; i + 1 < first.length; i++) {
+    if (bigrams.has(first.charCodeAt(i) * 0x10000 + first.charCodeAt(i + 1))) present++;
+  }
+  if (bigrams.has(first.charCodeAt(first.length - 1) * 0x10000 + second.charCodeAt(0))) present++;
+  for (let i = 0; i + 1 < second.length; i++) {
+    if (bigrams.has(second.charCodeAt(i) * 0x10000 + second.charCodeAt(i + 1))) present++;
+  }
+  return (2 * present) / (word.text.length - 1 + first.length + second.length - 1) >= word.threshold;
+}
+
+function fuzzyStarts(index: FieldIndex, word: FuzzyPattern): [number, number][] {
   const starts: [number, number][] = [];
   const tokens = index.tokens.tokens;
   const similar = new Map<string, boolean>();
@@ -236,7 +291,11 @@ function fuzzyStarts(index: FieldIndex, word: Extract<WordPattern, { kind: "fuzz
       continue;
     }
     const next = tokens[position + 1];
-    if (next !== undefined && lengthsCanBeSimilar(word, token.length + next.length) && isSimilar(word, token + next)) {
+    if (
+      next !== undefined &&
+      lengthsCanBeSimilar(word, token.length + next.length) &&
+      isSimilar(word, token + next)
+    ) {
       starts.push([position, 2]);
     }
   }
@@ -251,7 +310,46 @@ function fuzzyStarts(index: FieldIndex, word: Extract<WordPattern, { kind: "fuzz
 export function isSimilar(word: { text: string; threshold: number }, token: string): boolean {
   if (token === word.text) return true;
   if (!lengthsCanBeSimilar(word, token.length)) return false;
-  return stringSimilarity.compareTwoStrings(word.text, token) >= word.threshold;
+  let memo = similarityMemo.get(word);
+  if (memo === undefined) {
+    memo = new Map();
+    similarityMemo.set(word, memo);
+  }
+  let similar = memo.get(token);
+  if (similar === undefined) {
+    similar =
+      sharedBigramsCanReach(word, token) &&
+      stringSimilarity.compareTwoStrings(word.text, token) >= word.threshold;
+    if (memo.size < SIMILARITY_MEMO_LIMIT) memo.set(token, similar);
+  }
+  return similar;
+}
+
+/**
+ * A quick necessary condition for Dice ≥ threshold: the token's bigrams that occur in the word at all
+ * bound the shared bigrams from above. Bigrams are compared as numbers, without building substrings.
+ */
+function sharedBigramsCanReach(word: { text: string; threshold: number }, token: string): boolean {
+  const bigrams = bigramsOf(word);
+  let present = 0;
+  for (let i = 0; i + 1 < token.length; i++) {
+    if (bigrams.has(token.charCodeAt(i) * 0x10000 + token.charCodeAt(i + 1))) present++;
+  }
+  return (2 * present) / (word.text.length - 1 + token.length - 1) >= word.threshold;
+}
+
+const bigramMemo = new WeakMap<object, Set<number>>();
+
+function bigramsOf(word: { text: string }): Set<number> {
+  let bigrams = bigramMemo.get(word);
+  if (bigrams === undefined) {
+    bigrams = new Set();
+    for (let i = 0; i + 1 < word.text.length; i++) {
+      bigrams.add(word.text.charCodeAt(i) * 0x10000 + word.text.charCodeAt(i + 1));
+    }
+    bigramMemo.set(word, bigrams);
+  }
+  return bigrams;
 }
 
 function lengthsCanBeSimilar(word: { text: string; threshold: number }, length: number): boolean {
@@ -260,3 +358,10 @@ function lengthsCanBeSimilar(word: { text: string; threshold: number }, length: 
   if (a < 1 || b < 1) return false;
   return (2 * Math.min(a, b)) / (a + b) >= word.threshold;
 }
+
+/**
+ * Comparisons already made for a fuzzy word, across articles: words recur from article to article, so
+ * most comparisons are answered from here. Bounded per word; the answers are the same either way.
+ */
+const similarityMemo = new WeakMap<object, Map<string, boolean>>();
+const SIMILARITY_MEMO_LIMIT = 20_000;

@@ -17,7 +17,12 @@ export function evaluateQuery(node: QueryNode, article: ArticleIndex): boolean {
     case "not":
       return !evaluateQuery(node.child, article);
     case "near":
-      return nearSpans(node, article).length > 0;
+      // Both sides must occur at all before their distance is worth measuring.
+      return (
+        evaluateQuery(node.left, article) &&
+        evaluateQuery(node.right, article) &&
+        nearSpans(node, article).length > 0
+      );
   }
 }
 
@@ -71,8 +76,9 @@ export function spanDistance(a: Span, b: Span): number {
 }
 
 /**
- * The term occurrences that make a matching query true: every occurrence of the positive terms of the
- * satisfied branches (NEAR contributes only its qualifying pairs; nothing under NOT counts).
+ * The term occurrences that make a matching query true (call it only for a query that holds): every
+ * occurrence of the positive terms of the satisfied branches (NEAR contributes only its qualifying
+ * pairs; nothing under NOT counts).
  */
 export function collectOccurrences(node: QueryNode, article: ArticleIndex, into: TermOccurrence[]): void {
   switch (node.kind) {
@@ -82,6 +88,9 @@ export function collectOccurrences(node: QueryNode, article: ArticleIndex, into:
       for (const span of spansOf(node, article)) into.push(...span.terms);
       return;
     case "and":
+      // Every child of a matching AND holds.
+      for (const child of node.children) collectOccurrences(child, article, into);
+      return;
     case "or":
       for (const child of node.children) {
         if (evaluateQuery(child, article)) collectOccurrences(child, article, into);

@@ -76,7 +76,9 @@ function explainClause(node: QueryNode, article: ArticleIndex): ClauseExplanatio
     case "and": {
       const children = node.children.map((child) => explainClause(child, article));
       const failing = children.filter((child) => !child.holds).length;
-      const reason = holds ? `all ${children.length} clauses hold` : `${failing} of ${children.length} clauses fail`;
+      const reason = holds
+        ? `all ${children.length} clauses hold`
+        : `${failing} of ${children.length} clauses fail`;
       return { clause, holds, reason, children };
     }
     case "or": {

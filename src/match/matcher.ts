@@ -81,7 +81,11 @@ export function compileTopics(
   };
 }
 
-function scoreTopic(topic: CompiledTopic, article: ArticleIndex, frequencies?: DocumentFrequencies): TopicMatch {
+function scoreTopic(
+  topic: CompiledTopic,
+  article: ArticleIndex,
+  frequencies?: DocumentFrequencies,
+): TopicMatch {
   const occurrences: TermOccurrence[] = [];
   collectOccurrences(topic.query, article, occurrences);
   const scored = scoreOccurrences(occurrences, article, frequencies);

@@ -316,8 +316,12 @@ function scopeToField(node: QueryNode, field: MatchField): QueryNode {
       return { ...node, field, key: termKey(node.words, field) };
     case "alias": {
       const scoped = node.entries[0]?.field ?? null;
-      if (scoped !== null && scoped !== field) fail(node.offset, `field scope '${scoped}:' inside '${field}:'`);
-      return { ...node, entries: node.entries.map((entry) => ({ ...entry, field, key: termKey(entry.words, field) })) };
+      if (scoped !== null && scoped !== field)
+        fail(node.offset, `field scope '${scoped}:' inside '${field}:'`);
+      return {
+        ...node,
+        entries: node.entries.map((entry) => ({ ...entry, field, key: termKey(entry.words, field) })),
+      };
     }
     case "and":
     case "or":

@@ -52,15 +52,11 @@ export function requiredTerms(node: QueryNode, estimate: FrequencyEstimate): Req
 
 function cheapestWord(words: WordPattern[], estimate: FrequencyEstimate): Requirement | null {
   const options = words.map((word): Requirement | null => {
-    switch (word.kind) {
-      case "exact":
-        return { exact: [word.text], prefixes: [], cost: estimate(word.text) };
-      case "prefix":
-        // A prefix stands for every word that starts with it: count it as several times as common.
-        return { exact: [], prefixes: [word.text], cost: Math.min(1, 4 * estimate(word.text)) };
-      case "fuzzy":
-        return null;
-    }
+    if (word.kind === "exact") return { exact: [word.text], prefixes: [], cost: estimate(word.text) };
+    // A prefix stands for every word that starts with it: count it as several times as common.
+    if (word.kind === "prefix")
+      return { exact: [], prefixes: [word.text], cost: Math.min(1, 4 * estimate(word.text)) };
+    return null;
   });
   return cheapest(options);
 }

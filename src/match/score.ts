@@ -1,4 +1,4 @@
-import { type ArticleIndex, MATCH_FIELDS, type TermOccurrence } from "./article-index.js";
+import type { ArticleIndex, TermOccurrence } from "./article-index.js";
 import type { MatchField, TermHit } from "./types.js";
 
 // Relevance of a match: for each query term that fired, its rarity (IDF) times a damped count of its
@@ -96,20 +96,27 @@ export function scoreOccurrences(
   return { score: Math.round(score * 1000) / 1000, hits, matched, snippet: snippetFor(unique, article) };
 }
 
+const FIELD_ORDER: Record<MatchField, number> = { title: 0, text: 1, source: 2, url: 3 };
+
 /** One occurrence per (field, start, end, term), in field then position order. */
 function uniqueOccurrences(occurrences: TermOccurrence[]): TermOccurrence[] {
-  const seen = new Set<string>();
-  const unique: TermOccurrence[] = [];
-  for (const o of occurrences) {
-    const key = `${o.field}\u0000${o.start}\u0000${o.end}\u0000${o.term.key}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    unique.push(o);
-  }
-  const fieldOrder = (field: MatchField): number => MATCH_FIELDS.indexOf(field);
-  return unique.sort(
-    (a, b) => fieldOrder(a.field) - fieldOrder(b.field) || a.start - b.start || a.end - b.end,
+  const sorted = [...occurrences].sort(
+    (a, b) =>
+      FIELD_ORDER[a.field] - FIELD_ORDER[b.field] ||
+      a.start - b.start ||
+      a.end - b.end ||
+      (a.term.key < b.term.key ? -1 : a.term.key > b.term.key ? 1 : 0),
   );
+  return sorted.filter((o, i) => {
+    const previous = sorted[i - 1];
+    return (
+      previous === undefined ||
+      previous.field !== o.field ||
+      previous.start !== o.start ||
+      previous.end !== o.end ||
+      previous.term.key !== o.term.key
+    );
+  });
 }
 
 /**
@@ -122,17 +129,23 @@ export function snippetFor(occurrences: TermOccurrence[], article: ArticleIndex)
   if (inText.length === 0) {
     return cutOnce(article, -1, () => cut(/\S/.test(text.text) ? text.text : article.input.title, 0));
   }
+  // The hit that starts the window holding the most hits (hits are in position order).
   let best = inText[0] as TermOccurrence;
   let bestCount = 0;
-  for (const candidate of inText) {
-    const from = text.starts[candidate.start] as number;
-    const count = inText.filter((o) => {
-      const at = text.starts[o.start] as number;
-      return at >= from && at < from + SNIPPET_LENGTH - SNIPPET_LEAD;
-    }).length;
-    if (count > bestCount) {
-      best = candidate;
-      bestCount = count;
+  let last = 0;
+  for (let first = 0; first < inText.length; first++) {
+    const from = text.starts[(inText[first] as TermOccurrence).start] as number;
+    if (last < first) last = first;
+    while (
+      last + 1 < inText.length &&
+      (text.starts[(inText[last + 1] as TermOccurrence).start] as number) <
+        from + SNIPPET_LENGTH - SNIPPET_LEAD
+    ) {
+      last++;
+    }
+    if (last - first + 1 > bestCount) {
+      best = inText[first] as TermOccurrence;
+      bestCount = last - first + 1;
     }
   }
   const from = Math.max(0, (text.starts[best.start] as number) - SNIPPET_LEAD);

@@ -30,7 +30,11 @@ export async function syncDigestSchedulers(
   }
   if (options.alerts === true) {
     wanted.add(ALERTS_SWEEP_ID);
-    await queue.upsertJobScheduler(ALERTS_SWEEP_ID, { every: ALERTS_SWEEP_MS }, { name: "alerts", data: { digest: ALERTS_JOB_DIGEST } });
+    await queue.upsertJobScheduler(
+      ALERTS_SWEEP_ID,
+      { every: ALERTS_SWEEP_MS },
+      { name: "alerts", data: { digest: ALERTS_JOB_DIGEST } },
+    );
   }
   const stale: string[] = [];
   const pageSize = 500;
@@ -52,5 +56,9 @@ export async function syncDigestSchedulers(
  * into it, and a request made while one runs queues exactly one more (BullMQ deduplication).
  */
 export async function requestAlertRun(queue: Queue<DigestJobData>): Promise<void> {
-  await queue.add("alerts", { digest: ALERTS_JOB_DIGEST }, { deduplication: { id: "alerts", keepLastIfActive: true } });
+  await queue.add(
+    "alerts",
+    { digest: ALERTS_JOB_DIGEST },
+    { deduplication: { id: "alerts", keepLastIfActive: true } },
+  );
 }

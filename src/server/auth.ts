@@ -16,6 +16,20 @@ export function hasBearerToken(authorization: string | undefined, token: string)
   return match !== null && equal;
 }
 
+/**
+ * True for `Bearer <token>`, and for HTTP Basic credentials whose password is the token (any user name):
+ * a browser cannot add a bearer header on its own, but prompts for Basic credentials, which keeps the
+ * queue dashboard usable without a proxy in front.
+ */
+export function isAuthorised(authorization: string | undefined, token: string): boolean {
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? "");
+  if (!basic) return hasBearerToken(authorization, token);
+  const decoded = Buffer.from(basic[1] ?? "", "base64").toString("utf8");
+  const password = decoded.slice(decoded.indexOf(":") + 1);
+  const equal = timingSafeEqual(digest(password), digest(token));
+  return decoded.includes(":") && equal;
+}
+
 /** Paths behind the token: the JSON API and the queue dashboard. Health, readiness and metrics stay open. */
 export function needsToken(path: string): boolean {
   return path === "/api" || path.startsWith("/api/") || path === "/queues" || path.startsWith("/queues/");

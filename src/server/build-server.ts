@@ -2,13 +2,13 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import { parseMatchesOptions } from "../cli/matches-command.js";
 import type { TopicSpec } from "../config/types.js";
 import { errorMessage, isNewswatchError } from "../errors.js";
-import { parseMatchesOptions } from "../cli/matches-command.js";
 import type { Logger } from "../log.js";
 import type { Queues } from "../queue/queues.js";
 import type { MatchFilter, MatchRow } from "../store/types.js";
-import { hasBearerToken, needsToken } from "./auth.js";
+import { isAuthorised, needsToken } from "./auth.js";
 import type { FeedHealthRow } from "./feed-health.js";
 import type { NewswatchMetrics } from "./metrics.js";
 
@@ -66,7 +66,8 @@ function nextLink(query: MatchesQuery, limit: number, offset: number): string {
 
 /** The HTTP server, built but not listening: tests call `inject`, the service calls `listen`. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger.child({ component: "http" }) as FastifyBaseLogger,
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: "http" }) as FastifyBaseLogger,
     // One log line per request would drown the job logs (Prometheus alone scrapes every few seconds).
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -75,10 +76,21 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   if (deps.token !== undefined) {
     const token = deps.token;
     app.addHook("onRequest", async (request, reply) => {
-      const path = request.url.split("?")[0] ?? "";
-      if (!needsToken(path) || hasBearerToken(request.headers.authorization, token)) return;
-      reply.header("www-authenticate", 'Bearer realm="newswatch"');
-      return reply.code(401).send({ error: "unauthorised", message: "send Authorization: Bearer <server.token>" });
+      // The matched route, not only the raw URL: "/%61pi/topics" is routed to /api/topics too.
+      const path = request.routeOptions.url ?? "";
+      const raw = request.url.split("?")[0] ?? "";
+      if ((!needsToken(path) && !needsToken(raw)) || isAuthorised(request.headers.authorization, token))
+        return;
+      // Browsers prompt for Basic credentials (the token as password) on the dashboard; API clients send a bearer.
+      reply.header(
+        "www-authenticate",
+        path.startsWith("/queues") || raw.startsWith("/queues")
+          ? 'Basic realm="newswatch", charset="UTF-8"'
+          : 'Bearer realm="newswatch"',
+      );
+      return reply
+        .code(401)
+        .send({ error: "unauthorised", message: "send Authorization: Bearer <server.token>" });
     });
   }
 
@@ -109,7 +121,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get("/api/topics", async () => {
     const { topics, aliases } = deps.topics();
     return {
-      topics: topics.map((t) => ({ id: t.id, name: t.name, query: t.query, alert: t.alert, minScore: t.minScore })),
+      topics: topics.map((t) => ({
+        id: t.id,
+        name: t.name,
+        query: t.query,
+        alert: t.alert,
+        minScore: t.minScore,
+      })),
       aliases,
     };
   });
@@ -121,7 +139,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     let filter: MatchFilter;
     let offset: number;
     try {
-      filter = parseMatchesOptions({ topic: query.topic, since: query.since, until: query.until, limit: query.limit ?? String(DEFAULT_PAGE_SIZE) }).filter;
+      filter = parseMatchesOptions({
+        topic: query.topic,
+        since: query.since,
+        until: query.until,
+        limit: query.limit ?? String(DEFAULT_PAGE_SIZE),
+      }).filter;
       offset = parseOffset(query.offset);
     } catch (err) {
       return reply.code(400).send({ error: "bad request", message: errorMessage(err).replaceAll("--", "") });
@@ -130,7 +153,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // One row more than the page tells whether a next page exists.
     const rows = await deps.listMatches({ ...filter, limit: limit + 1, offset });
     const page = rows.slice(0, limit);
-    return { matches: page, limit, offset, next: rows.length > limit ? nextLink(query, limit, offset) : null };
+    return {
+      matches: page,
+      limit,
+      offset,
+      next: rows.length > limit ? nextLink(query, limit, offset) : null,
+    };
   });
 
   if (deps.queues) {
@@ -145,8 +173,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((err, request, reply) => {
     request.log.error({ err, url: request.url }, "request failed");
-    const status = isNewswatchError(err) && err.code === "NW_STORE_UNREACHABLE" ? 503 : (err as { statusCode?: number }).statusCode ?? 500;
-    return reply.code(status).send({ error: status >= 500 ? "internal error" : "bad request", message: errorMessage(err) });
+    const status =
+      isNewswatchError(err) && err.code === "NW_STORE_UNREACHABLE"
+        ? 503
+        : ((err as { statusCode?: number }).statusCode ?? 500);
+    return reply
+      .code(status)
+      .send({ error: status >= 500 ? "internal error" : "bad request", message: errorMessage(err) });
   });
   return app;
 }

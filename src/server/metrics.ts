@@ -1,12 +1,15 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { ChunkResult } from "../pipeline/process-chunk.js";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { PollResult } from "../pipeline/poll-feed.js";
+import type { ChunkResult } from "../pipeline/process-chunk.js";
 
 // The Prometheus metrics of one newswatch process. Each process has its own registry (tests build several
 // in one process); job handlers feed the counters from the results they return, queue depths are read
 // from Redis at scrape time.
 
-export type QueueDepths = Record<string, { waiting: number; active: number; delayed: number; failed: number }>;
+export type QueueDepths = Record<
+  string,
+  { waiting: number; active: number; delayed: number; failed: number }
+>;
 
 export interface MetricsOptions {
   /** Read at every scrape: the job counts of each queue. */
@@ -97,7 +100,8 @@ export function createMetrics(options: MetricsOptions = {}): NewswatchMetrics {
     registry,
     recordPoll(result) {
       polls.inc({ result: result.status });
-      if (result.status !== "skipped") pollDuration.observe({ result: result.status }, result.durationMs / 1000);
+      if (result.status !== "skipped")
+        pollDuration.observe({ result: result.status }, result.durationMs / 1000);
       itemsSeen.inc(result.items);
     },
     recordChunk(result) {

@@ -12,13 +12,16 @@ export function assertProtectedBinding(server: { host: string; token?: string })
     throw new NewswatchError(
       "NW_SERVER_UNPROTECTED",
       `refusing to serve the API and the queue dashboard on ${server.host} without a token: set server.token ` +
-        "(e.g. token: \"${NEWSWATCH_TOKEN}\" with NEWSWATCH_TOKEN in the environment) or bind 127.0.0.1",
+        "(read from the environment, e.g. NEWSWATCH_TOKEN) or bind 127.0.0.1",
     );
   }
 }
 
 /** Listens on host:port and returns the base URL actually bound (port 0 picks a free port). */
-export async function listenServer(app: FastifyInstance, server: { host: string; port: number; token?: string }): Promise<string> {
+export async function listenServer(
+  app: FastifyInstance,
+  server: { host: string; port: number; token?: string },
+): Promise<string> {
   assertProtectedBinding(server);
   await app.listen({ host: server.host, port: server.port });
   const address = app.server.address() as AddressInfo;

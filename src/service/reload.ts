@@ -82,7 +82,12 @@ export class RedisLiveConfig {
   async read(): Promise<PublishedSettings | undefined> {
     const h = await this.redis.hgetall(liveConfigKey(this.prefix));
     if (!h.version || !h.payload || !h.hash) return undefined;
-    return { version: Number(h.version), hash: h.hash, editedAt: h.editedAt ?? new Date(0).toISOString(), settings: JSON.parse(h.payload) as LiveSettings };
+    return {
+      version: Number(h.version),
+      hash: h.hash,
+      editedAt: h.editedAt ?? new Date(0).toISOString(),
+      settings: JSON.parse(h.payload) as LiveSettings,
+    };
   }
 }
 
@@ -110,7 +115,14 @@ export interface LiveConfig {
 }
 
 async function newestEdit(files: readonly string[]): Promise<Date> {
-  const times = await Promise.all(files.map((f) => stat(f).then((s) => s.mtimeMs, () => 0)));
+  const times = await Promise.all(
+    files.map((f) =>
+      stat(f).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      ),
+    ),
+  );
   return new Date(Math.max(0, ...times));
 }
 
@@ -140,7 +152,10 @@ export async function startLiveConfig(options: LiveConfigOptions): Promise<LiveC
     try {
       matcher = compileTopics(next.topics, next.aliases);
     } catch (err) {
-      log.error({ err: errorMessage(err), version: nextVersion, source }, "published topics do not compile here; keeping the previous topics");
+      log.error(
+        { err: errorMessage(err), version: nextVersion, source },
+        "published topics do not compile here; keeping the previous topics",
+      );
       return;
     }
     const previous = settings;
@@ -161,7 +176,8 @@ export async function startLiveConfig(options: LiveConfigOptions): Promise<LiveC
           { reason, problems: err.problems.map(formatConfigProblem) },
           "configuration edit is invalid; the previous topics stay in force",
         );
-        for (const problem of err.problems) log.error({ problem: formatConfigProblem(problem) }, "configuration problem");
+        for (const problem of err.problems)
+          log.error({ problem: formatConfigProblem(problem) }, "configuration problem");
       } else {
         log.error({ reason, err }, "could not reload the configuration; the previous topics stay in force");
       }
@@ -178,7 +194,10 @@ export async function startLiveConfig(options: LiveConfigOptions): Promise<LiveC
     try {
       matcher = compileTopics(next.topics, next.aliases);
     } catch (err) {
-      log.error({ reason, err: errorMessage(err) }, "configuration edit is invalid; the previous topics stay in force");
+      log.error(
+        { reason, err: errorMessage(err) },
+        "configuration edit is invalid; the previous topics stay in force",
+      );
       return;
     }
     const previous = settings;
@@ -191,7 +210,9 @@ export async function startLiveConfig(options: LiveConfigOptions): Promise<LiveC
 
   // Subscribe before reading the stored version, so nothing published in between is missed.
   const subscriber = redis.duplicate();
-  subscriber.on("error", (err) => log.warn({ err: errorMessage(err) }, "configuration subscription connection error"));
+  subscriber.on("error", (err) =>
+    log.warn({ err: errorMessage(err) }, "configuration subscription connection error"),
+  );
   await subscriber.subscribe(liveConfigChannel(prefix));
   subscriber.on("message", (_channel, message) => {
     const announced = Number(message);

@@ -1,5 +1,5 @@
-import type { ChunkResult } from "../pipeline/process-chunk.js";
 import type { PollResult } from "../pipeline/poll-feed.js";
+import type { ChunkResult } from "../pipeline/process-chunk.js";
 
 export interface RunOnceSummary {
   polls: PollResult[];
@@ -49,7 +49,10 @@ export function formatRunOnceSummary(summary: RunOnceSummary): string {
     `Polled ${plural(t.feeds, "feed")} in ${(summary.durationMs / 1000).toFixed(1)} s: ${t.ok} ok, ${t.notModified} not modified, ${t.failed} failed`,
   );
   for (const p of summary.polls) {
-    if (p.status === "ok") lines.push(`  ok            ${p.feedName}: ${plural(p.items, "item")}, ${p.newArticles} new, ${p.updatedArticles} updated`);
+    if (p.status === "ok")
+      lines.push(
+        `  ok            ${p.feedName}: ${plural(p.items, "item")}, ${p.newArticles} new, ${p.updatedArticles} updated`,
+      );
     else if (p.status === "not-modified") lines.push(`  not modified  ${p.feedName}`);
     else if (p.status === "skipped") lines.push(`  skipped       ${p.feedName}`);
     else lines.push(`  failed        ${p.feedName}: ${p.error?.message ?? "unknown error"}`);
@@ -57,10 +60,13 @@ export function formatRunOnceSummary(summary: RunOnceSummary): string {
   lines.push(
     `Articles: ${t.items} items seen, ${t.newArticles} new, ${t.updatedArticles} updated; ${plural(t.newStories, "new story").replace("storys", "stories")}, ${plural(t.duplicates, "duplicate")} folded; ${plural(t.newMatches, "new match").replace("matchs", "matches")}`,
   );
-  const matches = summary.chunks.flatMap((c) => c.newMatches).sort((a, b) => a.topicId.localeCompare(b.topicId) || b.score - a.score);
+  const matches = summary.chunks
+    .flatMap((c) => c.newMatches)
+    .sort((a, b) => a.topicId.localeCompare(b.topicId) || b.score - a.score);
   if (matches.length > 0) {
     lines.push("New matches:");
-    for (const m of matches) lines.push(`  [${m.topicId}] ${m.title} (${m.source}, score ${m.score.toFixed(2)})`);
+    for (const m of matches)
+      lines.push(`  [${m.topicId}] ${m.title} (${m.source}, score ${m.score.toFixed(2)})`);
   }
   for (const f of summary.failedChunks) lines.push(`  chunk failed: ${f}`);
   return lines.join("\n");

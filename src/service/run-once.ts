@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { NewswatchConfig } from "../config/types.js";
 import type { Logger } from "../log.js";
-import type { ChunkResult } from "../pipeline/process-chunk.js";
 import type { PollResult } from "../pipeline/poll-feed.js";
+import type { ChunkResult } from "../pipeline/process-chunk.js";
 import { ALL_ROLES, QUEUE_ARTICLES, QUEUE_FEEDS } from "../queue/names.js";
 import { createQueueEvents } from "../queue/queues.js";
 import { pollAllAndDrain } from "../queue/run-once.js";
 import { startWorkers } from "../queue/workers.js";
-import { buildRuntime } from "./runtime.js";
 import type { RunOnceSummary } from "./run-once-summary.js";
+import { buildRuntime } from "./runtime.js";
 
 /**
  * `newswatch run --once`: poll every feed once through the real queues, with every role's workers in this
@@ -21,10 +21,16 @@ export async function runOnce(
 ): Promise<RunOnceSummary> {
   const started = Date.now();
   const runtime = await buildRuntime(config, logger, { roles: ALL_ROLES });
-  const workers = startWorkers(runtime.redis, config.redis.prefix, ["poller", "processor"], runtime.handlers, {
-    concurrency: { poll: 10, process: options.concurrency ?? 2, digest: 1 },
-    logger,
-  });
+  const workers = startWorkers(
+    runtime.redis,
+    config.redis.prefix,
+    ["poller", "processor"],
+    runtime.handlers,
+    {
+      concurrency: { poll: 10, process: options.concurrency ?? 2, digest: 1 },
+      logger,
+    },
+  );
   const feedsEvents = createQueueEvents(runtime.redis, config.redis.prefix, QUEUE_FEEDS);
   const articlesEvents = createQueueEvents(runtime.redis, config.redis.prefix, QUEUE_ARTICLES);
   try {

@@ -39,7 +39,11 @@ export interface RunServiceOptions {
 }
 
 /** `newswatch run`: the long-running service with the given roles. */
-export async function runService(config: NewswatchConfig, logger: Logger, options: RunServiceOptions): Promise<RunningService> {
+export async function runService(
+  config: NewswatchConfig,
+  logger: Logger,
+  options: RunServiceOptions,
+): Promise<RunningService> {
   const serve = options.server !== false;
   // Before any connection: an unprotected public binding is a configuration mistake.
   if (serve) assertProtectedBinding(config.server);
@@ -69,8 +73,10 @@ export async function runService(config: NewswatchConfig, logger: Logger, option
         logger,
         ttlMs: options.schedulerLeaseMs,
         upkeep: async () => {
-          const { upserted, removed } = await syncFeedSchedulers(runtime.queues.feeds, runtime.config.feeds.list, (feed) =>
-            jitterOffsetMs(feed.id, feed.intervalMs),
+          const { upserted, removed } = await syncFeedSchedulers(
+            runtime.queues.feeds,
+            runtime.config.feeds.list,
+            (feed) => jitterOffsetMs(feed.id, feed.intervalMs),
           );
           logger.info({ feeds: upserted, removedSchedulers: removed.length }, "feed schedulers in place");
         },
@@ -84,7 +90,9 @@ export async function runService(config: NewswatchConfig, logger: Logger, option
       logger,
       initial: config,
       watch: options.watchConfig !== false && mainFile !== undefined,
-      loadConfig: options.loadConfig ?? (() => loadConfig(mainFile ?? "", { env: process.env, checkQuery: validateQuery })),
+      loadConfig:
+        options.loadConfig ??
+        (() => loadConfig(mainFile ?? "", { env: process.env, checkQuery: validateQuery })),
       apply: async (settings, matcher, previous) => {
         runtime.matcher = matcher;
         runtime.config = {
@@ -96,7 +104,8 @@ export async function runService(config: NewswatchConfig, logger: Logger, option
         runtime.feedsById.clear();
         for (const feed of settings.feeds) runtime.feedsById.set(feed.id, feed);
         const feedsChanged =
-          hashSettings({ topics: [], aliases: {}, feeds: settings.feeds }) !== hashSettings({ topics: [], aliases: {}, feeds: previous.feeds });
+          hashSettings({ topics: [], aliases: {}, feeds: settings.feeds }) !==
+          hashSettings({ topics: [], aliases: {}, feeds: previous.feeds });
         if (feedsChanged) await ownership?.upkeepIfOwner();
       },
     });
@@ -134,7 +143,8 @@ export async function runService(config: NewswatchConfig, logger: Logger, option
           { name: "store", check: () => runtime.store.listMatches({ limit: 1 }) },
         ],
         topics: () => ({ topics: runtime.config.topics, aliases: runtime.config.aliases }),
-        feeds: () => listFeedHealthRows(runtime.config.feeds.list, { feedState, store: runtime.store }, new Date()),
+        feeds: () =>
+          listFeedHealthRows(runtime.config.feeds.list, { feedState, store: runtime.store }, new Date()),
         listMatches: (filter) => runtime.store.listMatches(filter),
         queues: runtime.queues,
       });
@@ -142,7 +152,10 @@ export async function runService(config: NewswatchConfig, logger: Logger, option
       logger.info({ url }, "HTTP server listening");
     }
 
-    logger.info({ roles: options.roles, feeds: config.feeds.list.length, topics: config.topics.length }, "newswatch running");
+    logger.info(
+      { roles: options.roles, feeds: config.feeds.list.length, topics: config.topics.length },
+      "newswatch running",
+    );
     let stopping: Promise<void> | undefined;
     const liveConfig = live;
     return {

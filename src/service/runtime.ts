@@ -11,10 +11,16 @@ import { RedisFeedState } from "../feeds/redis-feed-state.js";
 import type { Article, FeedSpec } from "../feeds/types.js";
 import type { Logger } from "../log.js";
 import { compileTopics, type Matcher } from "../match/matcher.js";
-import { type ChunkResult, processChunk } from "../pipeline/process-chunk.js";
 import { chunkJobId } from "../pipeline/chunks.js";
 import { type PollPorts, type PollResult, pollFeed } from "../pipeline/poll-feed.js";
-import { type ArticlesJobData, type PollJobData, QUEUE_ARTICLES, QUEUE_FEEDS, type Role } from "../queue/names.js";
+import { type ChunkResult, processChunk } from "../pipeline/process-chunk.js";
+import {
+  type ArticlesJobData,
+  type PollJobData,
+  QUEUE_ARTICLES,
+  QUEUE_FEEDS,
+  type Role,
+} from "../queue/names.js";
 import { createQueues, type Queues } from "../queue/queues.js";
 import { connectRedis } from "../queue/redis-connection.js";
 import { RedisSeenSet } from "../queue/redis-seen-set.js";
@@ -55,7 +61,11 @@ export interface RuntimeOptions {
   defaultMetrics?: boolean;
 }
 
-export async function buildRuntime(config: NewswatchConfig, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
+export async function buildRuntime(
+  config: NewswatchConfig,
+  logger: Logger,
+  options: RuntimeOptions,
+): Promise<Runtime> {
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
   // Compile first: a bad topic fails before any connection is opened.
@@ -88,13 +98,19 @@ export async function buildRuntime(config: NewswatchConfig, logger: Logger, opti
       const depths: QueueDepths = {};
       for (const queue of [queues.feeds, queues.articles, queues.digests]) {
         const c = await queue.getJobCounts("waiting", "active", "delayed", "failed");
-        depths[queue.name] = { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
+        depths[queue.name] = {
+          waiting: c.waiting ?? 0,
+          active: c.active ?? 0,
+          delayed: c.delayed ?? 0,
+          failed: c.failed ?? 0,
+        };
       }
       return depths;
     },
   });
   // Every attempt that throws counts as a failed job in the metrics, then goes on to BullMQ's retry logic.
-  const counted = <D, R>(queue: string, handler: (data: D, ctx: JobContext) => Promise<R>) =>
+  const counted =
+    <D, R>(queue: string, handler: (data: D, ctx: JobContext) => Promise<R>) =>
     async (data: D, ctx: JobContext): Promise<R> => {
       try {
         return await handler(data, ctx);
@@ -105,7 +121,8 @@ export async function buildRuntime(config: NewswatchConfig, logger: Logger, opti
     };
 
   const pollPorts = (force: boolean): PollPorts => ({
-    fetchFeed: (url, conditional, limits) => fetchFeed(url, conditional, { ...limits, userAgent: USER_AGENT, now }),
+    fetchFeed: (url, conditional, limits) =>
+      fetchFeed(url, conditional, { ...limits, userAgent: USER_AGENT, now }),
     decode: decodeFeedBytes,
     parse: parseFeed,
     normalise: normaliseItem,
@@ -125,7 +142,13 @@ export async function buildRuntime(config: NewswatchConfig, logger: Logger, opti
       return jobs.map((j) => j.id ?? "");
     },
     nextDelayMs: (feed, failuresInRow, retryAfterMs) =>
-      nextPollDelayMs({ intervalMs: feed.intervalMs, failuresInRow, maxBackoffMs: config.feeds.maxBackoffMs, retryAfterMs, random }),
+      nextPollDelayMs({
+        intervalMs: feed.intervalMs,
+        failuresInRow,
+        maxBackoffMs: config.feeds.maxBackoffMs,
+        retryAfterMs,
+        random,
+      }),
     now,
   });
 
@@ -152,42 +175,85 @@ export async function buildRuntime(config: NewswatchConfig, logger: Logger, opti
         if (!feed) {
           // A scheduler left over from a feed removed from the configuration: nothing to do.
           ctx.logger.warn({ feedId: data.feedId }, "poll job for a feed not in the configuration; skipped");
-          return { feedId: data.feedId, feedName: data.feedId, url: "", status: "skipped", items: 0, newArticles: 0, updatedArticles: 0, chunkJobIds: [], durationMs: 0 };
+          return {
+            feedId: data.feedId,
+            feedName: data.feedId,
+            url: "",
+            status: "skipped",
+            items: 0,
+            newArticles: 0,
+            updatedArticles: 0,
+            chunkJobIds: [],
+            durationMs: 0,
+          };
         }
         const result = await pollFeed(feed, pollPorts(data.force === true), { force: data.force === true });
-        await store.recordFeedHealth({
-          feed: { id: feed.id, url: feed.url, name: feed.name, tags: feed.tags },
-          at: now().toISOString(),
-          ok: result.status === "ok" || result.status === "not-modified",
-          status: result.status === "not-modified" ? 304 : result.status === "ok" ? 200 : undefined,
-          error: result.error?.message,
-          itemsSeen: result.newArticles,
-          nextPollAt: result.nextPollAt ?? new Date(now().getTime() + feed.intervalMs).toISOString(),
-        }).catch((err) => ctx.logger.warn({ err, feedId: feed.id }, "could not record feed health in the store"));
-        const log = { feedId: feed.id, status: result.status, items: result.items, newArticles: result.newArticles, updatedArticles: result.updatedArticles, chunks: result.chunkJobIds.length, durationMs: result.durationMs };
-        if (result.status === "failed") ctx.logger.warn({ ...log, errorCode: result.error?.code, error: result.error?.message, failuresInRow: result.failuresInRow }, "poll failed");
+        await store
+          .recordFeedHealth({
+            feed: { id: feed.id, url: feed.url, name: feed.name, tags: feed.tags },
+            at: now().toISOString(),
+            ok: result.status === "ok" || result.status === "not-modified",
+            status: result.status === "not-modified" ? 304 : result.status === "ok" ? 200 : undefined,
+            error: result.error?.message,
+            itemsSeen: result.newArticles,
+            nextPollAt: result.nextPollAt ?? new Date(now().getTime() + feed.intervalMs).toISOString(),
+          })
+          .catch((err) =>
+            ctx.logger.warn({ err, feedId: feed.id }, "could not record feed health in the store"),
+          );
+        const log = {
+          feedId: feed.id,
+          status: result.status,
+          items: result.items,
+          newArticles: result.newArticles,
+          updatedArticles: result.updatedArticles,
+          chunks: result.chunkJobIds.length,
+          durationMs: result.durationMs,
+        };
+        if (result.status === "failed")
+          ctx.logger.warn(
+            {
+              ...log,
+              errorCode: result.error?.code,
+              error: result.error?.message,
+              failuresInRow: result.failuresInRow,
+            },
+            "poll failed",
+          );
         else if (result.status !== "skipped") ctx.logger.info(log, "poll done");
         metrics.recordPoll(result);
         return result;
       }),
-      processArticles: counted(QUEUE_ARTICLES, async (data: ArticlesJobData, ctx: JobContext): Promise<ChunkResult> => {
-        const started = Date.now();
-        const result = await processChunk(data.articles, {
-          assignStories: async (articles: Article[]) =>
-            storyIndex.assignStories(
-              articles.map((article) => ({ article, fingerprint: fingerprintArticle(article) })),
-              now(),
-            ),
-          matchArticle: (input) => runtime.matcher.matchArticle(input),
-          saveChunk: (entries) => store.saveChunk(entries),
-        });
-        ctx.logger.info(
-          { feedId: data.feedId, articles: result.articles, newArticles: result.newArticles, newStories: result.newStories, sameArticle: result.duplicates.sameArticle, nearDuplicate: result.duplicates.nearDuplicate, newMatches: result.newMatches.length, durationMs: Date.now() - started },
-          "chunk processed",
-        );
-        metrics.recordChunk(result);
-        return result;
-      }),
+      processArticles: counted(
+        QUEUE_ARTICLES,
+        async (data: ArticlesJobData, ctx: JobContext): Promise<ChunkResult> => {
+          const started = Date.now();
+          const result = await processChunk(data.articles, {
+            assignStories: async (articles: Article[]) =>
+              storyIndex.assignStories(
+                articles.map((article) => ({ article, fingerprint: fingerprintArticle(article) })),
+                now(),
+              ),
+            matchArticle: (input) => runtime.matcher.matchArticle(input),
+            saveChunk: (entries) => store.saveChunk(entries),
+          });
+          ctx.logger.info(
+            {
+              feedId: data.feedId,
+              articles: result.articles,
+              newArticles: result.newArticles,
+              newStories: result.newStories,
+              sameArticle: result.duplicates.sameArticle,
+              nearDuplicate: result.duplicates.nearDuplicate,
+              newMatches: result.newMatches.length,
+              durationMs: Date.now() - started,
+            },
+            "chunk processed",
+          );
+          metrics.recordChunk(result);
+          return result;
+        },
+      ),
     },
     async close() {
       await Promise.allSettled([queues.feeds.close(), queues.articles.close(), queues.digests.close()]);

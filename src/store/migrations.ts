@@ -97,7 +97,7 @@ const initialSchema: Migration = {
     await db.schema
       .createIndex("story_sources_story")
       .on("story_sources")
-      .columns(["story_id", "published"])
+      .columns(["story_id", "published", "article_id"])
       .execute();
 
     await db.schema

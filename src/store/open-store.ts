@@ -5,6 +5,7 @@ import { migrateStore } from "./migrate.js";
 import {
   connectionFailureCode,
   openPostgresDatabase,
+  refusedError,
   translatePostgresError,
   unreachableError,
 } from "./postgres.js";
@@ -44,7 +45,6 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     const store = createSqlStore(db, {
       engine: "sqlite",
       translateError: translateSqliteError,
-      destroy: async () => {},
     });
     try {
       const outcome = await migrateStore(db, "sqlite", { displayName: url });
@@ -56,12 +56,10 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     return store;
   }
 
-  const { db } = openPostgresDatabase(location, options.logger);
+  const db = openPostgresDatabase(location, options.logger);
   const store = createSqlStore(db, {
     engine: "postgres",
     translateError: (err) => translatePostgresError(location, err),
-    // Kysely's destroy() ends the pool it was given.
-    destroy: async () => {},
   });
   try {
     await sql`select 1`.execute(db);
@@ -73,7 +71,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   } catch (err) {
     await store.close().catch(() => {});
     const reason = connectionFailureCode(err);
-    throw reason === undefined ? err : unreachableError(location, reason, err);
+    if (reason !== undefined) throw unreachableError(location, reason, err);
+    throw refusedError(location, err) ?? err;
   }
   return store;
 }

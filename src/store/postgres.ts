@@ -9,12 +9,7 @@ import type { StoreLocation } from "./store-url.js";
 
 type PostgresLocation = Extract<StoreLocation, { engine: "postgres" }>;
 
-export interface PostgresDatabase {
-  db: Kysely<StoreDatabase>;
-  pool: pg.Pool;
-}
-
-export function openPostgresDatabase(location: PostgresLocation, logger?: Logger): PostgresDatabase {
+export function openPostgresDatabase(location: PostgresLocation, logger?: Logger): Kysely<StoreDatabase> {
   const pool = new pg.Pool({
     connectionString: location.connectionString,
     max: 10,
@@ -28,7 +23,7 @@ export function openPostgresDatabase(location: PostgresLocation, logger?: Logger
   pool.on("error", (err) => {
     logger?.warn({ err, store: location.displayName }, "store connection lost");
   });
-  return { db: new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) }), pool };
+  return new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
 }
 
 const connectionErrorCodes = new Set([
@@ -82,6 +77,21 @@ export function unreachableError(location: PostgresLocation, reason: string, cau
     `PostgreSQL at ${location.host}:${location.port} is unreachable (${reason}): start it ` +
       "(e.g. `docker compose up -d postgres`) or point store.url / DATABASE_URL at a running server",
     { retryable: true, cause },
+  );
+}
+
+/**
+ * A server that answers but will not let us in (wrong password, unknown user or database) is a
+ * configuration problem: retrying will not help.
+ */
+export function refusedError(location: PostgresLocation, err: unknown): NewswatchError | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !(code.startsWith("28") || code === "3D000")) return undefined;
+  return new NewswatchError(
+    "NW_STORE_UNREACHABLE",
+    `PostgreSQL at ${location.host}:${location.port} refused newswatch (${(err as Error).message}): ` +
+      "check the user, password and database in store.url / DATABASE_URL",
+    { cause: err },
   );
 }
 

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import type { Insertable, Kysely } from "kysely";
 import type { Article } from "../feeds/types.js";
 import type { TopicMatch } from "../match/types.js";
+import { idsPerQuery, inBatches, rowsPerStatement } from "./batches.js";
+import { buildListMatchesQuery, toMatchRows } from "./match-listing.js";
 import type {
   ArticlesTable,
   MatchesTable,
@@ -9,12 +11,9 @@ import type {
   StoriesTable,
   StorySourcesTable,
 } from "./schema.js";
-import { normaliseTimestamp, readOptionalTimestamp, readTimestamp } from "./timestamps.js";
+import { normaliseTimestamp, readOptionalTimestamp } from "./timestamps.js";
 import { runWriteTransaction } from "./transactions.js";
 import type {
-  Delivery,
-  DeliveryRecord,
-  DigestClaim,
   FeedHealth,
   FeedPollRecord,
   MatchFilter,
@@ -24,7 +23,6 @@ import type {
   Store,
   StoredEntry,
   StoreEngine,
-  StoryCopy,
 } from "./types.js";
 
 // The query layer, one for both engines. Every write lets the database reject duplicates
@@ -35,14 +33,7 @@ export interface SqlStoreOptions {
   engine: StoreEngine;
   /** Turns driver errors into NewswatchErrors where we know what they mean (outages, locks). */
   translateError(err: unknown): unknown;
-  /** Releases the connection(s) after the Kysely instance is destroyed. */
-  destroy(): Promise<void>;
 }
-
-/** Rows per multi-row statement: well below both engines' bound-parameter limits. */
-const rowsPerStatement = 200;
-/** Ids per `IN (…)` list. */
-const idsPerQuery = 500;
 
 export function createSqlStore(db: Kysely<StoreDatabase>, options: SqlStoreOptions): SqlStore {
   return new SqlStore(db, options);
@@ -150,84 +141,9 @@ export class SqlStore implements Store {
     }
   }
 
-  async claimDigestItems(claim: DigestClaim): Promise<MatchRow[]> {
-    if (claim.topics.length === 0) return [];
-    return this.#guard(() =>
-      runWriteTransaction(this.db, this.engine, async (trx) => {
-        // A retried run gets exactly the items of its first attempt, nothing more.
-        const earlier = await trx
-          .selectFrom("delivery_items")
-          .select("story_id")
-          .where("digest", "=", claim.digest)
-          .where("delivery_id", "=", claim.deliveryId)
-          .limit(1)
-          .executeTakeFirst();
-        if (earlier === undefined) await insertDigestClaims(trx, claim);
-        return toMatchRows(trx, await buildRunItemsQuery(trx, claim.digest, claim.deliveryId).execute());
-      }),
-    );
-  }
-
-  async releaseDigestItems(digest: string, deliveryId: string): Promise<number> {
-    const result = await this.#guard(() =>
-      this.db
-        .deleteFrom("delivery_items")
-        .where("digest", "=", digest)
-        .where("delivery_id", "=", deliveryId)
-        .executeTakeFirst(),
-    );
-    return Number(result.numDeletedRows);
-  }
-
-  async recordDelivery(record: DeliveryRecord): Promise<void> {
-    const at = normaliseTimestamp(record.at);
-    const sentAt = record.status === "sent" ? at : null;
-    const error = record.status === "failed" ? (record.error ?? "unknown error") : null;
-    await this.#guard(() =>
-      this.db
-        .insertInto("deliveries")
-        .values({
-          digest: record.digest,
-          channel: record.channel,
-          delivery_id: record.deliveryId,
-          status: record.status,
-          attempts: 1,
-          last_error: error,
-          created_at: at,
-          sent_at: sentAt,
-        })
-        .onConflict((oc) =>
-          oc.columns(["delivery_id", "channel"]).doUpdateSet((eb) => ({
-            status: eb.ref("excluded.status"),
-            attempts: eb("deliveries.attempts", "+", 1),
-            ...(error === null ? {} : { last_error: eb.ref("excluded.last_error") }),
-            ...(sentAt === null ? {} : { sent_at: eb.ref("excluded.sent_at") }),
-          })),
-        )
-        .execute(),
-    );
-  }
-
-  async listDeliveries(filter: { digest?: string; deliveryId?: string }): Promise<Delivery[]> {
-    let query = this.db.selectFrom("deliveries").selectAll();
-    if (filter.digest !== undefined) query = query.where("digest", "=", filter.digest);
-    if (filter.deliveryId !== undefined) query = query.where("delivery_id", "=", filter.deliveryId);
-    const rows = await this.#guard(() => query.orderBy("created_at").orderBy("id").execute());
-    return rows.map((row) => ({
-      digest: row.digest,
-      deliveryId: row.delivery_id,
-      channel: row.channel,
-      status: row.status,
-      attempts: Number(row.attempts),
-      lastError: row.last_error,
-      createdAt: readTimestamp(row.created_at),
-      sentAt: readOptionalTimestamp(row.sent_at),
-    }));
-  }
-
+  /** Closes the SQLite file or ends the PostgreSQL pool (Kysely's destroy does both). */
   async close(): Promise<void> {
     await this.db.destroy();
-    await this.#options.destroy();
   }
 
   async #guard<T>(work: () => Promise<T>): Promise<T> {
@@ -237,143 +153,6 @@ export class SqlStore implements Store {
       throw this.#options.translateError(err);
     }
   }
-}
-
-type MatchListingRow = Awaited<ReturnType<ReturnType<typeof buildListMatchesQuery>["execute"]>>[number];
-
-/** Rows of the matches-join-stories listing, with every copy of each story attached. */
-async function toMatchRows(db: Kysely<StoreDatabase>, rows: MatchListingRow[]): Promise<MatchRow[]> {
-  const copies = await listCopies(db, [...new Set(rows.map((row) => row.story_id))]);
-  return rows.map(
-    (row): MatchRow => ({
-      topic: row.topic_id,
-      story: row.story_id,
-      title: row.title,
-      url: row.url,
-      source: row.source,
-      published: readTimestamp(row.published),
-      first_seen: readTimestamp(row.first_seen),
-      score: Number(row.score),
-      matched: JSON.parse(row.matched) as string[],
-      copies: copies.get(row.story_id) ?? [],
-    }),
-  );
-}
-
-async function listCopies(db: Kysely<StoreDatabase>, storyIds: string[]): Promise<Map<string, StoryCopy[]>> {
-  const copies = new Map<string, StoryCopy[]>();
-  for (const ids of inBatches(storyIds, idsPerQuery)) {
-    const rows = await buildListCopiesQuery(db, ids).execute();
-    for (const row of rows) {
-      const list = copies.get(row.story_id) ?? [];
-      list.push({
-        url: row.url,
-        title: row.title,
-        source: row.source,
-        published: readTimestamp(row.published),
-      });
-      copies.set(row.story_id, list);
-    }
-  }
-  return copies;
-}
-
-const matchListingColumns = [
-  "m.topic_id",
-  "m.story_id",
-  "m.score",
-  "m.matched",
-  "m.first_seen",
-  "s.title",
-  "s.url",
-  "s.source",
-  "s.published",
-] as const;
-
-/** Claims, oldest first, the digest's matches that no run of the digest has claimed yet. */
-async function insertDigestClaims(trx: Kysely<StoreDatabase>, claim: DigestClaim): Promise<void> {
-  let candidates = trx
-    .selectFrom("matches as m")
-    .select(["m.topic_id", "m.story_id"])
-    .where("m.topic_id", "in", claim.topics)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom("delivery_items as d")
-            .select("d.story_id")
-            .where("d.digest", "=", claim.digest)
-            .whereRef("d.topic_id", "=", "m.topic_id")
-            .whereRef("d.story_id", "=", "m.story_id"),
-        ),
-      ),
-    )
-    .orderBy("m.first_seen")
-    .orderBy("m.topic_id")
-    .orderBy("m.story_id");
-  if (claim.since !== undefined)
-    candidates = candidates.where("m.first_seen", ">=", claim.since.toISOString());
-  if (claim.limit !== undefined) candidates = candidates.limit(claim.limit);
-  const rows = await candidates.execute();
-  for (const batch of inBatches(rows, rowsPerStatement)) {
-    await trx
-      .insertInto("delivery_items")
-      .values(
-        batch.map((row) => ({
-          delivery_id: claim.deliveryId,
-          digest: claim.digest,
-          topic_id: row.topic_id,
-          story_id: row.story_id,
-        })),
-      )
-      .onConflict((oc) => oc.columns(["digest", "topic_id", "story_id"]).doNothing())
-      .execute();
-  }
-}
-
-/** Every match a digest run has claimed, in listing order. */
-function buildRunItemsQuery(db: Kysely<StoreDatabase>, digest: string, deliveryId: string) {
-  return db
-    .selectFrom("delivery_items as d")
-    .innerJoin("matches as m", (join) =>
-      join.onRef("m.topic_id", "=", "d.topic_id").onRef("m.story_id", "=", "d.story_id"),
-    )
-    .innerJoin("stories as s", "s.id", "m.story_id")
-    .select(matchListingColumns)
-    .where("d.digest", "=", digest)
-    .where("d.delivery_id", "=", deliveryId)
-    .orderBy("m.first_seen", "desc")
-    .orderBy("m.topic_id", "desc")
-    .orderBy("m.story_id", "desc");
-}
-
-/** The query behind listMatches (exported so the benchmark can show its plan). */
-export function buildListMatchesQuery(db: Kysely<StoreDatabase>, filter: MatchFilter) {
-  let query = db
-    .selectFrom("matches as m")
-    .innerJoin("stories as s", "s.id", "m.story_id")
-    .select(matchListingColumns);
-  if (filter.topic !== undefined) query = query.where("m.topic_id", "=", filter.topic);
-  if (filter.since !== undefined) query = query.where("m.first_seen", ">=", filter.since.toISOString());
-  if (filter.until !== undefined) query = query.where("m.first_seen", "<", filter.until.toISOString());
-  query = query.orderBy("m.first_seen", "desc").orderBy("m.topic_id", "desc").orderBy("m.story_id", "desc");
-  // SQLite accepts OFFSET only after a LIMIT.
-  if (filter.limit !== undefined || filter.offset !== undefined) {
-    query = query.limit(filter.limit ?? Number.MAX_SAFE_INTEGER);
-  }
-  if (filter.offset !== undefined) query = query.offset(filter.offset);
-  return query;
-}
-
-/** The query behind a listing's copies, for the story ids of one page. */
-export function buildListCopiesQuery(db: Kysely<StoreDatabase>, storyIds: string[]) {
-  return db
-    .selectFrom("story_sources")
-    .select(["story_id", "url", "title", "source", "published"])
-    .where("story_id", "in", storyIds)
-    .orderBy("story_id")
-    .orderBy("published")
-    .orderBy("article_id");
 }
 
 interface PreparedEntry {
@@ -706,8 +485,4 @@ function sortBy<T>(items: T[], key: (item: T) => string): T[] {
     const kb = key(b);
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
-}
-
-function* inBatches<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }

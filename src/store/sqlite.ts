@@ -8,7 +8,8 @@ import type { StoreDatabase } from "./schema.js";
 // The SQLite adapter: one better-sqlite3 connection per process, WAL so several local processes can
 // share the file, and a busy timeout so writers queue for the lock instead of failing.
 
-const busyTimeoutMs = 10_000;
+// Generous: under load several processes queue for the one write lock; a chunk holds it for milliseconds.
+const busyTimeoutMs = 20_000;
 
 export function openSqliteDatabase(file: string): Kysely<StoreDatabase> {
   if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });

@@ -89,43 +89,6 @@ export interface PruneResult {
   matches: number;
 }
 
-/** A digest run asking for its items: each (topic, story) goes to one run of a digest, ever. */
-export interface DigestClaim {
-  digest: string;
-  /** The run's id; a retried run uses the same id and gets exactly its first attempt's items back. */
-  deliveryId: string;
-  topics: string[];
-  /** Only matches first seen at or after this time. */
-  since?: Date;
-  /** At most this many items, oldest first. */
-  limit?: number;
-}
-
-export type DeliveryStatus = "sent" | "failed" | "skipped";
-
-/** The outcome of delivering one run of a digest through one channel. */
-export interface DeliveryRecord {
-  digest: string;
-  deliveryId: string;
-  /** The channel's name (e.g. `email`, `slack:desk`). */
-  channel: string;
-  status: DeliveryStatus;
-  error?: string;
-  /** ISO 8601 time of the attempt. */
-  at: string;
-}
-
-export interface Delivery {
-  digest: string;
-  deliveryId: string;
-  channel: string;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
-
 export type StoreEngine = "sqlite" | "postgres";
 
 export interface Store {
@@ -138,12 +101,5 @@ export interface Store {
   listMatches(filter?: MatchFilter): Promise<MatchRow[]>;
   /** Deletes stories (with their articles, sources and matches) first seen before `now - retentionMs`. */
   prune(retentionMs: number, now: Date, batchSize?: number): Promise<PruneResult>;
-  /** Claims for a digest run the matches no run of that digest has claimed, and returns the run's items. */
-  claimDigestItems(claim: DigestClaim): Promise<MatchRow[]>;
-  /** Gives a run's items back (it delivered nowhere), so the digest's next run offers them again. */
-  releaseDigestItems(digest: string, deliveryId: string): Promise<number>;
-  /** Records one channel's attempt for a run; attempts count up, `sent` sets sent_at. */
-  recordDelivery(record: DeliveryRecord): Promise<void>;
-  listDeliveries(filter: { digest?: string; deliveryId?: string }): Promise<Delivery[]>;
   close(): Promise<void>;
 }

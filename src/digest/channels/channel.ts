@@ -26,11 +26,21 @@ export interface Channel {
 export function channelKey(spec: ChannelSpec): string {
   const identity =
     spec.type === "email"
-      ? [spec.smtp, spec.from, ...spec.to]
+      ? // The server without its credentials: a rotated password is still the same channel.
+        [serverOf(spec.smtp), spec.from, ...spec.to]
       : spec.type === "file"
         ? [spec.dir, spec.format]
         : [spec.url];
   return `${spec.type}:${createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 12)}`;
+}
+
+function serverOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return url;
+  }
 }
 
 /** The scheme, host and port of a URL: webhook paths often carry the token. */

@@ -72,14 +72,21 @@ function classifySmtpError(err: unknown, server: string): NewswatchError {
   const failure = (typeof err === "object" && err !== null ? err : {}) as SmtpFailure;
   const detail = (failure.message ?? String(err)).replace(/\s+/g, " ").slice(0, 200);
   if (failure.code === "EAUTH" || failure.code === "ENOAUTH") {
-    return new NewswatchError("NW_SMTP_REJECTED", `SMTP ${server}: authentication failed (${detail})`, { cause: err });
+    return new NewswatchError("NW_SMTP_REJECTED", `SMTP ${server}: authentication failed (${detail})`, {
+      cause: err,
+    });
   }
   const reply = failure.responseCode;
   if (reply !== undefined && reply >= 500 && reply < 600) {
-    return new NewswatchError("NW_SMTP_REJECTED", `SMTP ${server} refused the message: ${detail}`, { cause: err });
+    return new NewswatchError("NW_SMTP_REJECTED", `SMTP ${server} refused the message: ${detail}`, {
+      cause: err,
+    });
   }
   if (failure.code === "ETLS" || failure.code === "EREQUIRETLS" || failure.code === "ECONFIG") {
     return new NewswatchError("NW_SMTP_REJECTED", `SMTP ${server}: ${detail}`, { cause: err });
   }
-  return new NewswatchError("NW_DELIVERY_FAILED", `SMTP ${server}: ${detail}`, { retryable: true, cause: err });
+  return new NewswatchError("NW_DELIVERY_FAILED", `SMTP ${server}: ${detail}`, {
+    retryable: true,
+    cause: err,
+  });
 }

@@ -18,7 +18,11 @@ export async function postJson(url: string, body: string, options: PostOptions):
   try {
     response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json; charset=utf-8", "user-agent": USER_AGENT, ...options.headers },
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "user-agent": USER_AGENT,
+        ...options.headers,
+      },
       body,
       redirect: "error",
       signal: AbortSignal.timeout(options.timeoutMs),
@@ -34,10 +38,14 @@ export async function postJson(url: string, body: string, options: PostOptions):
   const status = response.status;
   const retryable = status === 408 || status === 425 || status === 429 || status >= 500;
   const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
-  throw new NewswatchError("NW_DELIVERY_FAILED", `${target}: HTTP ${status}${answer === "" ? "" : ` (${answer.replace(/\s+/g, " ")})`}`, {
-    retryable,
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-  });
+  throw new NewswatchError(
+    "NW_DELIVERY_FAILED",
+    `${target}: HTTP ${status}${answer === "" ? "" : ` (${answer.replace(/\s+/g, " ")})`}`,
+    {
+      retryable,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    },
+  );
 }
 
 function parseRetryAfter(value: string | null): number | undefined {

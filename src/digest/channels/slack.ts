@@ -10,7 +10,10 @@ export function createSlackChannel(spec: { type: "slack"; url: string; timeoutMs
     type: "slack",
     target: describeUrl(spec.url),
     async send(delivery: OutgoingDelivery) {
-      await postJson(spec.url, JSON.stringify(renderSlack(delivery.digest)), { timeoutMs: spec.timeoutMs, what: "slack webhook" });
+      await postJson(spec.url, JSON.stringify(renderSlack(delivery.digest)), {
+        timeoutMs: spec.timeoutMs,
+        what: "slack webhook",
+      });
     },
   };
 }

@@ -20,10 +20,15 @@ export function testPrefix(area: string): string {
 }
 
 export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
+  return deleteMatching(redis, `{${prefix}}:*`);
+}
+
+/** Deletes every key matching a SCAN pattern (one pass over the keyspace however many prefixes it covers). */
+export async function deleteMatching(redis: Redis, pattern: string): Promise<number> {
   let deleted = 0;
   let cursor = "0";
   do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `{${prefix}}:*`, "COUNT", 1000);
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
     cursor = next;
     if (keys.length > 0) deleted += await redis.unlink(...keys);
   } while (cursor !== "0");

@@ -19,7 +19,14 @@ import { createSqlDeliveryLedger } from "../../../src/store/deliveries.js";
 import { openStore } from "../../../src/store/open-store.js";
 import type { SqlStore } from "../../../src/store/sql-store.js";
 import type { StoredEntry } from "../../../src/store/types.js";
-import { type HttpReceiver, mailHeader, mimeParts, type ReceivedMail, startHttpReceiver, startSmtpReceiver } from "./receivers.js";
+import {
+  type HttpReceiver,
+  mailHeader,
+  mimeParts,
+  type ReceivedMail,
+  startHttpReceiver,
+  startSmtpReceiver,
+} from "./receivers.js";
 
 // Acceptance: digests through a real SMTP server and a real HTTP receiver, over both store engines.
 
@@ -72,19 +79,53 @@ function entry(a: Article, story: string, topics: string[], snippet: string): St
   return {
     article: a,
     story: { id: story, isNew: true },
-    matches: topics.map((topicId) => ({ topicId, score: 2, matched: ["Lavrov", "sanctions"], hits: [], snippet })),
+    matches: topics.map((topicId) => ({
+      topicId,
+      score: 2,
+      matched: ["Lavrov", "sanctions"],
+      hits: [],
+      snippet,
+    })),
   };
 }
 
 const seed: StoredEntry[] = [
-  entry(article("a1", "Lavrov arrives in Pyongyang", "World Desk", "2026-03-01T06:00:00.000Z"), "s1", ["russia-dprk"], "Lavrov arrived in Pyongyang for talks"),
-  entry(article("a2", "Russian minister lands in Pyongyang", "Korea Watch", "2026-03-01T07:00:00.000Z"), "s1", ["russia-dprk"], "minister lands"),
-  entry(article("a3", HOSTILE, "Wire <b>", "2026-03-01T05:00:00.000Z"), "s2", ["sanctions"], `${HOSTILE} — new sanctions`),
-  entry(article("a4", "Unrelated weather story", "World Desk", "2026-03-01T04:00:00.000Z"), "s3", ["weather"], "rain"),
+  entry(
+    article("a1", "Lavrov arrives in Pyongyang", "World Desk", "2026-03-01T06:00:00.000Z"),
+    "s1",
+    ["russia-dprk"],
+    "Lavrov arrived in Pyongyang for talks",
+  ),
+  entry(
+    article("a2", "Russian minister lands in Pyongyang", "Korea Watch", "2026-03-01T07:00:00.000Z"),
+    "s1",
+    ["russia-dprk"],
+    "minister lands",
+  ),
+  entry(
+    article("a3", HOSTILE, "Wire <b>", "2026-03-01T05:00:00.000Z"),
+    "s2",
+    ["sanctions"],
+    `${HOSTILE} — new sanctions`,
+  ),
+  entry(
+    article("a4", "Unrelated weather story", "World Desk", "2026-03-01T04:00:00.000Z"),
+    "s3",
+    ["weather"],
+    "rain",
+  ),
 ];
 
 function spec(name: string, deliver: ChannelSpec[]): DigestSpec {
-  return { name, topics: ["russia-dprk", "sanctions"], schedule: "0 7 * * *", timezone: "UTC", maxItems: 10, sendEmpty: false, deliver };
+  return {
+    name,
+    topics: ["russia-dprk", "sanctions"],
+    schedule: "0 7 * * *",
+    timezone: "UTC",
+    maxItems: 10,
+    sendEmpty: false,
+    deliver,
+  };
 }
 
 function ports(store: SqlStore, digest: DigestSpec) {
@@ -129,9 +170,21 @@ describe.each(engines)("digest delivery ($name store)", (engine) => {
     const name = `all-${tag}`;
     const dir = path.join(tmp, name);
     const digest = spec(name, [
-      { type: "email", smtp: smtp.url("desk:p%40ss%20word"), from: "newswatch <nw@example.org>", to: ["desk@example.org"], timeoutMs: 5000 },
+      {
+        type: "email",
+        smtp: smtp.url("desk:p%40ss%20word"),
+        from: "newswatch <nw@example.org>",
+        to: ["desk@example.org"],
+        timeoutMs: 5000,
+      },
       { type: "slack", url: http.url(`/slack/${name}`), timeoutMs: 5000 },
-      { type: "webhook", url: http.url(`/hook/${name}`), secret: SECRET, headers: { "X-Team": "desk" }, timeoutMs: 5000 },
+      {
+        type: "webhook",
+        url: http.url(`/hook/${name}`),
+        secret: SECRET,
+        headers: { "X-Team": "desk" },
+        timeoutMs: 5000,
+      },
       { type: "file", dir, format: "markdown" },
     ]);
     const first = await deliverDigest(digest, ports(store, digest), { retry: INSTANT });
@@ -151,7 +204,7 @@ describe.each(engines)("digest delivery ($name store)", (engine) => {
     const text = parts.get("text/plain") ?? "";
     expect(html).toContain('href="https://news.example.org/a1"');
     expect(html).toContain("Lavrov arrives in Pyongyang");
-    expect(html).toContain("Also reported by: <a href=\"https://news.example.org/a2\"");
+    expect(html).toContain('Also reported by: <a href="https://news.example.org/a2"');
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html).not.toMatch(/<script|<img/i);
     expect(html).not.toContain("Unrelated weather story");
@@ -168,8 +221,18 @@ describe.each(engines)("digest delivery ($name store)", (engine) => {
     const signature = String(hook.headers["x-newswatch-signature"]);
     const expected = `sha256=${createHmac("sha256", SECRET).update(`${timestamp}.${hook.body}`).digest("hex")}`;
     expect(timingSafeEqual(Buffer.from(signature), Buffer.from(expected))).toBe(true);
-    expect(verifyWebhookSignature({ secret: SECRET, body: hook.body, timestamp, signature, now: new Date() })).toBe(true);
-    expect(verifyWebhookSignature({ secret: SECRET, body: `${hook.body} `, timestamp, signature, now: new Date() })).toBe(false);
+    expect(
+      verifyWebhookSignature({ secret: SECRET, body: hook.body, timestamp, signature, now: new Date() }),
+    ).toBe(true);
+    expect(
+      verifyWebhookSignature({
+        secret: SECRET,
+        body: `${hook.body} `,
+        timestamp,
+        signature,
+        now: new Date(),
+      }),
+    ).toBe(false);
     const json = JSON.parse(hook.body) as DigestJson;
     expect(json.deliveryId).toBe(deliveryId);
     expect(json.topics.map((t) => [t.id, t.stories.map((s) => s.title)])).toEqual([
@@ -182,14 +245,19 @@ describe.each(engines)("digest delivery ($name store)", (engine) => {
     expect(slack).toHaveLength(1);
     const message = JSON.parse(slack[0]?.body ?? "{}") as SlackMessage;
     const mrkdwn = message.blocks.flatMap((b) => (b.type === "section" ? [b.text.text] : []));
-    expect(mrkdwn.join("\n")).toContain("&lt;script&gt;alert(1)&lt;/script&gt; sanctions \"&gt;&lt;img src=x onerror=alert(1)&gt;");
-    for (const t of mrkdwn) for (const m of t.matchAll(/<([^>]*)>/g)) expect(m[1]).toMatch(/^https?:\/\/[^|<> ]+\|[^<|]*$/);
+    expect(mrkdwn.join("\n")).toContain(
+      '&lt;script&gt;alert(1)&lt;/script&gt; sanctions "&gt;&lt;img src=x onerror=alert(1)&gt;',
+    );
+    for (const t of mrkdwn)
+      for (const m of t.matchAll(/<([^>]*)>/g)) expect(m[1]).toMatch(/^https?:\/\/[^|<> ]+\|[^<|]*$/);
 
     // File: one Markdown file named after the digest, its time and the delivery.
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(new RegExp(`^${name}-\\d{8}T\\d{6}Z-[0-9a-f]{24}\\.md$`));
-    expect(readFileSync(path.join(dir, files[0] ?? ""), "utf8")).toContain("[Lavrov arrives in Pyongyang](https://news.example.org/a1)");
+    expect(readFileSync(path.join(dir, files[0] ?? ""), "utf8")).toContain(
+      "[Lavrov arrives in Pyongyang](https://news.example.org/a1)",
+    );
 
     const second = await deliverDigest(digest, ports(store, digest), { retry: INSTANT });
     expect(second.status).toBe("empty");
@@ -225,16 +293,25 @@ describe.each(engines)("digest delivery ($name store)", (engine) => {
       }
     }
     expect(errors).toHaveLength(2);
-    expect(errors.every((e) => isNewswatchError(e) && e.code === "NW_DELIVERY_FAILED" && e.retryable)).toBe(true);
+    expect(errors.every((e) => isNewswatchError(e) && e.code === "NW_DELIVERY_FAILED" && e.retryable)).toBe(
+      true,
+    );
 
     const hooks = http.requests.filter((r) => r.path === `/flaky/${name}`);
     expect(hooks.map((r) => r.status)).toEqual([503, 503, 200]);
     // Every attempt carries the same delivery id, so a receiver can drop duplicates.
     expect(new Set(hooks.map((r) => r.headers["x-newswatch-delivery"])).size).toBe(1);
     expect(mailsFor(name)).toHaveLength(1);
-    expect(mailHeader(mailsFor(name)[0]?.raw ?? "", "X-Newswatch-Delivery")).toBe(hooks[0]?.headers["x-newswatch-delivery"]);
+    expect(mailHeader(mailsFor(name)[0]?.raw ?? "", "X-Newswatch-Delivery")).toBe(
+      hooks[0]?.headers["x-newswatch-delivery"],
+    );
 
-    const rows = await store.db.selectFrom("deliveries").select(["channel", "status", "attempts"]).where("digest", "=", name).orderBy("channel").execute();
+    const rows = await store.db
+      .selectFrom("deliveries")
+      .select(["channel", "status", "attempts"])
+      .where("digest", "=", name)
+      .orderBy("channel")
+      .execute();
     expect(rows.map((r) => [r.channel.split(":")[0], r.status, Number(r.attempts)])).toEqual([
       ["email", "sent", 1],
       ["webhook", "sent", 3],
@@ -248,8 +325,12 @@ describe.each(engines)("digest delivery ($name store)", (engine) => {
 
   it("claims each match for one of two concurrent runs only", async () => {
     const name = `race-${tag}`;
-    const digest = spec(name, [{ type: "webhook", url: http.url(`/race/${name}`), headers: {}, timeoutMs: 5000 }]);
-    const results = await Promise.all([1, 2, 3].map(() => deliverDigest(digest, ports(store, digest), { retry: INSTANT })));
+    const digest = spec(name, [
+      { type: "webhook", url: http.url(`/race/${name}`), headers: {}, timeoutMs: 5000 },
+    ]);
+    const results = await Promise.all(
+      [1, 2, 3].map(() => deliverDigest(digest, ports(store, digest), { retry: INSTANT })),
+    );
     const delivered = results.flatMap((r) => r.deliveries);
     expect(delivered).toHaveLength(1);
     expect(delivered[0]?.matches).toBe(2);

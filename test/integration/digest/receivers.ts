@@ -11,7 +11,11 @@ export interface ReceivedMail {
   raw: string;
 }
 
-export async function startSmtpReceiver(): Promise<{ url: (auth?: string) => string; mails: ReceivedMail[]; close(): Promise<void> }> {
+export async function startSmtpReceiver(): Promise<{
+  url: (auth?: string) => string;
+  mails: ReceivedMail[];
+  close(): Promise<void>;
+}> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,

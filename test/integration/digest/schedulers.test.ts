@@ -59,7 +59,10 @@ describe("syncDigestSchedulers", () => {
   });
 
   it("schedules a per-minute cron at the next minute in the digest's time zone and updates it on change", async () => {
-    await syncDigestSchedulers(queues.digests, [digest("minutely", "* * * * *"), digest("morning", "0 7 * * *", "Asia/Seoul")]);
+    await syncDigestSchedulers(queues.digests, [
+      digest("minutely", "* * * * *"),
+      digest("morning", "0 7 * * *", "Asia/Seoul"),
+    ]);
     const schedulers = await queues.digests.getJobSchedulers(0, -1, true);
     const minutely = schedulers.find((s) => s.key === "digest:minutely");
     const morning = schedulers.find((s) => s.key === "digest:morning");
@@ -76,7 +79,11 @@ describe("syncDigestSchedulers", () => {
   });
 
   it("adds the alerts sweep only while alerts are on and leaves other schedulers alone", async () => {
-    await queues.digests.upsertJobScheduler("someone-else", { every: 3_600_000 }, { name: "other", data: { digest: "x" } });
+    await queues.digests.upsertJobScheduler(
+      "someone-else",
+      { every: 3_600_000 },
+      { name: "other", data: { digest: "x" } },
+    );
     await syncDigestSchedulers(queues.digests, [digest("morning", "0 7 * * *")], { alerts: true });
     expect(await schedulerIds()).toEqual(["alerts:sweep", "digest:morning", "someone-else"]);
     const { removed } = await syncDigestSchedulers(queues.digests, []);

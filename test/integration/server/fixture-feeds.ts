@@ -26,12 +26,14 @@ export interface FixtureItem {
   title: string;
   text: string;
   link: string;
+  published: string;
 }
 
 /** `count` items about `keyword`, each with its own random words. */
 export function makeItems(keyword: string, count: number, seed: number, base: string): FixtureItem[] {
   const random = seededRandom(seed);
-  const words = (n: number) => Array.from({ length: n }, () => VOCABULARY[Math.floor(random() * VOCABULARY.length)]).join(" ");
+  const words = (n: number) =>
+    Array.from({ length: n }, () => VOCABULARY[Math.floor(random() * VOCABULARY.length)]).join(" ");
   return Array.from({ length: count }, (_, i) => {
     const guid = `${keyword}-${seed}-${i}`;
     return {
@@ -39,6 +41,8 @@ export function makeItems(keyword: string, count: number, seed: number, base: st
       title: `${keyword} ${words(6)}`,
       text: `${words(12)} ${keyword} ${words(25)}`,
       link: `${base}/articles/${guid}`,
+      // Fixed dates, so two runs over the same feeds store the same thing.
+      published: new Date(Date.UTC(2026, 10, 1, 0, 0, 0) + (seed * 1000 + i) * 1000).toUTCString(),
     };
   });
 }
@@ -47,7 +51,7 @@ export function rssOf(title: string, items: FixtureItem[]): string {
   const entries = items
     .map(
       (item) =>
-        `<item><title>${item.title}</title><link>${item.link}</link><guid>${item.guid}</guid><description>${item.text}</description></item>`,
+        `<item><title>${item.title}</title><link>${item.link}</link><guid>${item.guid}</guid><pubDate>${item.published}</pubDate><description>${item.text}</description></item>`,
     )
     .join("\n");
   return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${title}</title><link>http://feeds.test/</link>\n${entries}\n</channel></rss>`;
@@ -56,11 +60,18 @@ export function rssOf(title: string, items: FixtureItem[]): string {
 /** An HTTP server whose documents the test can replace at any time; 404 for unknown paths. */
 export class FeedServer {
   readonly documents = new Map<string, string>();
+  /** Paths answered with this status instead of their document. */
+  readonly failWith = new Map<string, number>();
+  /** Requests received, for tests that check a poll did not reach the remote. */
+  requests = 0;
   private server: http.Server | undefined;
   base = "";
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
+      this.requests++;
+      const status = this.failWith.get(req.url ?? "");
+      if (status !== undefined) return void res.writeHead(status).end("unavailable");
       const body = this.documents.get(req.url ?? "");
       if (body === undefined) return void res.writeHead(404).end();
       res.writeHead(200, { "Content-Type": "application/rss+xml; charset=utf-8" }).end(body);
@@ -78,7 +89,13 @@ export class FeedServer {
 }
 
 /** Waits for `condition` to hold, checking every `everyMs`, failing after `deadlineMs`. */
-export async function eventually<T>(probe: () => Promise<T>, condition: (value: T) => boolean, what: string, deadlineMs = 30_000, everyMs = 200): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  condition: (value: T) => boolean,
+  what: string,
+  deadlineMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
   const until = Date.now() + deadlineMs;
   let last: T | undefined;
   for (;;) {
@@ -88,7 +105,8 @@ export async function eventually<T>(probe: () => Promise<T>, condition: (value: 
     } catch (err) {
       if (Date.now() > until) throw err;
     }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 500)}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -40,7 +40,7 @@ function writeConfig(file: string, server: string): void {
 store: { url: "sqlite:${path.join(workDir, "store.db")}" }
 server: ${server}
 feeds:
-  defaults: { interval: 1h }
+  defaults: { interval: 24h }   # the scheduler's first poll falls outside the test: only the test polls
   list:
     - { url: "${feeds.base}/desk.rss", name: Test Desk, tags: [world, test] }
 topics:
@@ -54,15 +54,34 @@ beforeAll(async () => {
   redis = await ThrowawayRedis.start();
   feeds = new FeedServer();
   await feeds.start();
-  feeds.documents.set("/desk.rss", rssOf("Test Desk", [...makeItems("sanctions", 7, 1, feeds.base), ...makeItems("missiles", 3, 2, feeds.base)]));
+  feeds.documents.set(
+    "/desk.rss",
+    rssOf("Test Desk", [
+      ...makeItems("sanctions", 7, 1, feeds.base),
+      ...makeItems("missiles", 3, 2, feeds.base),
+    ]),
+  );
   const configFile = path.join(workDir, "newswatch.yaml");
   writeConfig(configFile, `{ host: 127.0.0.1, port: 0, token: ${TOKEN} }`);
   const config = await loadConfig(configFile, { env: {}, checkQuery: validateQuery });
-  service = await runService(config, createLogger({ level: "silent" }), { roles: ["poller", "processor", "digester"], watchConfig: false });
+  service = await runService(config, createLogger({ level: "silent" }), {
+    roles: ["poller", "processor", "digester"],
+    watchConfig: false,
+  });
   metricsBefore = await scrape();
   const feedId = config.feeds.list[0]?.id ?? "";
   await service.runtime.queues.feeds.add("poll", { feedId, force: true });
-  await eventually(() => service.runtime.store.listMatches({}), (rows) => rows.length === 10, "ten stored matches");
+  await eventually(
+    () => service.runtime.store.listMatches({}),
+    (rows) => rows.length === 10,
+    "ten stored matches",
+  );
+  // The job function counts its results after the store write: wait for the chunk job to be completed.
+  await eventually(
+    () => service.runtime.queues.articles.getJobCounts("completed", "active", "waiting"),
+    (c) => c.completed === 1 && c.active === 0 && c.waiting === 0,
+    "the chunk job to complete",
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -104,10 +123,19 @@ describe("metrics", () => {
       expect(m.types.get(name), name).toBe(type);
       expect(m.help.get(name)?.length ?? 0, name).toBeGreaterThan(0);
     }
-    expect(m.samples.some((s) => s.name === "newswatch_process_resident_memory_bytes" || s.name === "newswatch_nodejs_heap_size_used_bytes")).toBe(true);
+    expect(
+      m.samples.some(
+        (s) =>
+          s.name === "newswatch_process_resident_memory_bytes" ||
+          s.name === "newswatch_nodejs_heap_size_used_bytes",
+      ),
+    ).toBe(true);
     for (const queue of ["feeds", "articles", "digests"]) {
       for (const state of ["waiting", "active", "delayed", "failed"]) {
-        expect(sampleValue(m, "newswatch_queue_jobs", { queue, state }), `${queue} ${state}`).toBeGreaterThanOrEqual(0);
+        expect(
+          sampleValue(m, "newswatch_queue_jobs", { queue, state }),
+          `${queue} ${state}`,
+        ).toBeGreaterThanOrEqual(0);
       }
     }
   });
@@ -131,7 +159,7 @@ describe("access", () => {
     for (const p of ["/api/topics", "/api/feeds", "/api/matches", "/queues", "/queues/api/queues"]) {
       const res = await get(p);
       expect(res.status, p).toBe(401);
-      expect(res.headers.get("www-authenticate")).toContain("Bearer");
+      expect(res.headers.get("www-authenticate")).toContain(p.startsWith("/api") ? "Bearer" : "Basic");
       expect((await get(p, "wrong-token")).status, p).toBe(401);
     }
   });
@@ -142,8 +170,23 @@ describe("access", () => {
     expect(res.headers.get("content-type")).toContain("text/html");
     const api = await get("/queues/api/queues", TOKEN);
     expect(api.status).toBe(200);
-    const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
+    const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues
+      .map((q) => q.name)
+      .sort();
     expect(names).toEqual(["articles", "digests", "feeds"]);
+  });
+
+  it("lets a browser in with the token as Basic password, and not with another", async () => {
+    const basic = (password: string) => ({
+      authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}`,
+    });
+    expect((await fetch(`${service.url}/queues`, { headers: basic(TOKEN) })).status).toBe(200);
+    expect((await fetch(`${service.url}/queues`, { headers: basic("guess") })).status).toBe(401);
+  });
+
+  it("cannot be bypassed by encoding the path", async () => {
+    expect((await get("/%61pi/topics")).status).toBe(401);
+    expect((await get("/api/topics/")).status).not.toBe(200);
   });
 
   it("keeps health, readiness and metrics open", async () => {
@@ -153,7 +196,9 @@ describe("access", () => {
   it("refuses to start on 0.0.0.0 without a token, with a clear message", async () => {
     const file = path.join(workDir, "public.yaml");
     writeConfig(file, "{ host: 0.0.0.0, port: 0 }");
-    const result = await runCli(["run", "--config", file, "--role", "processor"]);
+    const result = await runCli(["run", "--config", file, "--role", "processor"], {
+      env: { NEWSWATCH_TOKEN: "" },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("refusing to serve");
     expect(result.stderr).toContain("0.0.0.0");
@@ -163,7 +208,9 @@ describe("access", () => {
 
 describe("JSON API", () => {
   it("lists the topics in force", async () => {
-    const body = (await (await get("/api/topics", TOKEN)).json()) as { topics: Array<{ id: string; query: string }> };
+    const body = (await (await get("/api/topics", TOKEN)).json()) as {
+      topics: Array<{ id: string; query: string }>;
+    };
     expect(body.topics.map((t) => [t.id, t.query])).toEqual([
       ["sanctions", "sanction*"],
       ["missiles", "missile*"],
@@ -173,7 +220,14 @@ describe("JSON API", () => {
   it("lists the feeds with their health", async () => {
     const body = (await (await get("/api/feeds", TOKEN)).json()) as { feeds: Array<Record<string, unknown>> };
     expect(body.feeds).toHaveLength(1);
-    expect(body.feeds[0]).toMatchObject({ name: "Test Desk", url: `${feeds.base}/desk.rss`, tags: ["world", "test"], status: "ok", failuresInRow: 0, newArticlesLast24h: 10 });
+    expect(body.feeds[0]).toMatchObject({
+      name: "Test Desk",
+      url: `${feeds.base}/desk.rss`,
+      tags: ["world", "test"],
+      status: "ok",
+      failuresInRow: 0,
+      newArticlesLast24h: 10,
+    });
     expect(typeof body.feeds[0]?.lastSuccessAt).toBe("string");
   });
 
@@ -191,14 +245,24 @@ describe("JSON API", () => {
     }
     expect(pages).toBe(4);
     expect(seen.map((m) => `${m.topic}/${m.story}`)).toEqual(all.map((m) => `${m.topic}/${m.story}`));
-    expect(seen[0]).toMatchObject({ topic: expect.any(String), title: expect.any(String), copies: expect.any(Array) });
+    expect(seen[0]).toMatchObject({
+      topic: expect.any(String),
+      title: expect.any(String),
+      copies: expect.any(Array),
+    });
   });
 
   it("filters by topic and keeps the filter in the next link", async () => {
-    const first = (await (await get("/api/matches?topic=sanctions&limit=5", TOKEN)).json()) as { matches: MatchRow[]; next: string };
+    const first = (await (await get("/api/matches?topic=sanctions&limit=5", TOKEN)).json()) as {
+      matches: MatchRow[];
+      next: string;
+    };
     expect(first.matches).toHaveLength(5);
     expect(new URLSearchParams(first.next.split("?")[1]).get("topic")).toBe("sanctions");
-    const second = (await (await get(first.next, TOKEN)).json()) as { matches: MatchRow[]; next: string | null };
+    const second = (await (await get(first.next, TOKEN)).json()) as {
+      matches: MatchRow[];
+      next: string | null;
+    };
     expect(second.matches).toHaveLength(2);
     expect(second.next).toBeNull();
     expect([...first.matches, ...second.matches].every((m) => m.topic === "sanctions")).toBe(true);
@@ -209,11 +273,20 @@ describe("JSON API", () => {
     const firstSeen = all.map((m) => Date.parse(m.first_seen));
     const earliest = new Date(Math.min(...firstSeen)).toISOString();
     const afterAll = new Date(Math.max(...firstSeen) + 1000).toISOString();
-    const since = (await (await get(`/api/matches?since=${encodeURIComponent(afterAll)}`, TOKEN)).json()) as { matches: MatchRow[] };
+    const since = (await (await get(`/api/matches?since=${encodeURIComponent(afterAll)}`, TOKEN)).json()) as {
+      matches: MatchRow[];
+    };
     expect(since.matches).toEqual([]);
-    const until = (await (await get(`/api/matches?until=${encodeURIComponent(earliest)}`, TOKEN)).json()) as { matches: MatchRow[] };
+    const until = (await (await get(`/api/matches?until=${encodeURIComponent(earliest)}`, TOKEN)).json()) as {
+      matches: MatchRow[];
+    };
     expect(until.matches).toEqual([]);
-    const window = (await (await get(`/api/matches?since=${encodeURIComponent(earliest)}&until=${encodeURIComponent(afterAll)}&limit=100`, TOKEN)).json()) as { matches: MatchRow[] };
+    const window = (await (
+      await get(
+        `/api/matches?since=${encodeURIComponent(earliest)}&until=${encodeURIComponent(afterAll)}&limit=100`,
+        TOKEN,
+      )
+    ).json()) as { matches: MatchRow[] };
     expect(window.matches).toHaveLength(10);
   });
 
@@ -232,7 +305,10 @@ describe("readiness follows Redis", () => {
     const down = await eventually(
       async () => {
         const res = await get("/readyz");
-        return { status: res.status, body: (await res.json()) as { failing?: string[]; checks?: Record<string, string> } };
+        return {
+          status: res.status,
+          body: (await res.json()) as { failing?: string[]; checks?: Record<string, string> },
+        };
       },
       (r) => r.status === 503,
       "readiness to fail",
@@ -241,7 +317,11 @@ describe("readiness follows Redis", () => {
     expect(down.body.checks?.store).toBe("ok");
     expect((await get("/healthz")).status).toBe(200);
     await redis.start();
-    const up = await eventually(() => get("/readyz").then((r) => r.status), (s) => s === 200, "readiness to recover");
+    const up = await eventually(
+      () => get("/readyz").then((r) => r.status),
+      (s) => s === 200,
+      "readiness to recover",
+    );
     expect(up).toBe(200);
   }, 60_000);
 });

@@ -1,7 +1,11 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/log.js";
-import { SchedulerLease, schedulerLeaseKey, startSchedulerOwnership } from "../../../src/service/scheduler-owner.js";
+import {
+  SchedulerLease,
+  schedulerLeaseKey,
+  startSchedulerOwnership,
+} from "../../../src/service/scheduler-owner.js";
 
 // Scheduler upkeep has exactly one owner among any number of replicas, and a new one when the owner goes.
 
@@ -60,7 +64,13 @@ describe("startSchedulerOwnership", () => {
     const p = `${prefix}-c`;
     const upkeeps: number[] = [];
     const replicas = [0, 1, 2].map((i) =>
-      startSchedulerOwnership({ redis, prefix: p, logger, ttlMs: 600, upkeep: async () => void upkeeps.push(i) }),
+      startSchedulerOwnership({
+        redis,
+        prefix: p,
+        logger,
+        ttlMs: 600,
+        upkeep: async () => void upkeeps.push(i),
+      }),
     );
     const owners = () => replicas.map((r, i) => (r.isOwner() ? i : -1)).filter((i) => i >= 0);
     // Sample over several lease periods: never two owners.

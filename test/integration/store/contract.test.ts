@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { NewswatchError } from "../../../src/errors.js";
+import { createSqlDeliveryLedger } from "../../../src/store/deliveries.js";
 import { formatMatchesCsv, formatMatchJsonLine } from "../../../src/store/format-matches.js";
 import { migrateStore } from "../../../src/store/migrate.js";
 import { knownSchemaVersion, type Migration, migrations } from "../../../src/store/migrations.js";
@@ -417,90 +418,104 @@ describe.each(engines)("store contract on $name", (engine) => {
     });
   });
 
-  it("gives each (topic, story) to one run of a digest, and the same items again to a retried run", async () => {
+  it("lets one delivery claim a match per digest, all of a claim or nothing", async () => {
     await withStore(engine.freshUrl(), async (store) => {
       await store.saveChunk([
         buildEntry({ n: 50, firstSeen: "2026-03-01T06:00:00Z", topics: ["alpha"] }),
         buildEntry({ n: 51, firstSeen: "2026-03-01T07:00:00Z", topics: ["alpha", "beta"] }),
         buildEntry({ n: 52, firstSeen: "2026-03-01T08:00:00Z", topics: ["beta", "gamma"] }),
       ]);
+      const ledger = createSqlDeliveryLedger(store.db, store.engine);
       const keys = (rows: { topic: string; story: string }[]) => rows.map((r) => `${r.topic}/${r.story}`);
-      const morning = (deliveryId: string, topics: string[], limit?: number) =>
-        store.claimDigestItems({
-          digest: "morning",
+      const claim = (digest: string, deliveryId: string, items: string[]) =>
+        ledger.claim({
           deliveryId,
-          topics,
-          ...(limit === undefined ? {} : { limit }),
+          digest,
+          createdAt: "2026-03-01T09:00:00Z",
+          items: items.map((key) => ({ topic: key.split("/")[0]!, story: key.split("/")[1]! })),
+          channels: [
+            { channel: "email", status: "pending" },
+            { channel: "slack", status: "pending" },
+          ],
         });
 
-      expect(keys(await morning("run-1", ["alpha"], 1))).toEqual(["alpha/story-00050"]);
-      expect(keys(await morning("run-1", ["alpha"], 1))).toEqual(["alpha/story-00050"]);
-      expect(keys(await morning("run-2", ["alpha", "beta"]))).toEqual([
+      const undelivered = await ledger.listUndelivered("morning", ["alpha", "beta"]);
+      expect(keys(undelivered)).toEqual([
         "beta/story-00052",
         "beta/story-00051",
         "alpha/story-00051",
+        "alpha/story-00050",
       ]);
-      expect(await morning("run-3", ["alpha", "beta"])).toEqual([]);
-      const evening = await store.claimDigestItems({
-        digest: "evening",
-        deliveryId: "run-4",
-        topics: ["alpha"],
-        since: new Date("2026-03-01T06:30:00Z"),
-      });
-      expect(evening.map((row) => [row.story, row.copies.length])).toEqual([["story-00051", 1]]);
+      expect(undelivered[0]).toMatchObject({ snippet: "…snippet 52…", copies: [{ source: "Source 1" }] });
 
-      expect(await store.releaseDigestItems("morning", "run-2")).toBe(3);
-      expect(keys(await morning("run-5", ["beta"]))).toEqual(["beta/story-00052", "beta/story-00051"]);
+      expect(await claim("morning", "run-1", ["alpha/story-00050", "alpha/story-00051"])).toBe(true);
+      expect(await claim("morning", "run-2", ["beta/story-00051", "alpha/story-00051"])).toBe(false);
+      expect(await claim("morning", "run-1", ["beta/story-00052"])).toBe(false);
+      expect(keys(await ledger.listUndelivered("morning", ["alpha", "beta"]))).toEqual([
+        "beta/story-00052",
+        "beta/story-00051",
+      ]);
+      expect((await ledger.listUnfinished("morning")).map((r) => r.deliveryId)).toEqual(["run-1"]);
+      expect(keys(await ledger.listClaimed("run-1"))).toEqual(["alpha/story-00051", "alpha/story-00050"]);
+
+      expect(await claim("evening", "run-3", ["alpha/story-00051"])).toBe(true);
+      const since = new Date("2026-03-01T07:30:00Z");
+      expect(keys(await ledger.listUndelivered("morning", ["beta"], since))).toEqual(["beta/story-00052"]);
     });
   });
 
-  it("records each channel's delivery attempts for a run", async () => {
+  it("records each channel's attempts; a delivery stays unfinished while a channel is pending", async () => {
     await withStore(engine.freshUrl(), async (store) => {
-      const run = { digest: "morning", deliveryId: "run-1" };
-      await store.recordDelivery({
-        ...run,
-        channel: "email",
-        status: "failed",
+      const ledger = createSqlDeliveryLedger(store.db, store.engine);
+      const claimed = await ledger.claim({
+        deliveryId: "run-1",
+        digest: "morning",
+        createdAt: "2026-03-01T07:00:00+09:00",
+        items: [],
+        channels: [
+          { channel: "email", status: "pending" },
+          { channel: "slack", status: "pending" },
+        ],
+      });
+      expect(claimed).toBe(true);
+      await ledger.recordAttempt("run-1", "email", {
+        status: "pending",
         error: "SMTP 451",
-        at: "2026-03-01T07:00:00Z",
+        at: "2026-03-01T07:00:05Z",
       });
-      await store.recordDelivery({ ...run, channel: "slack", status: "sent", at: "2026-03-01T07:00:01Z" });
-      await store.recordDelivery({
-        ...run,
-        channel: "email",
+      await ledger.recordAttempt("run-1", "slack", {
         status: "sent",
-        at: "2026-03-01T07:05:00+00:00",
+        error: null,
+        at: "2026-03-01T07:00:06Z",
       });
-      await store.recordDelivery({
-        digest: "evening",
-        deliveryId: "run-2",
-        channel: "file",
-        status: "skipped",
-        at: "2026-03-01T19:00:00Z",
-      });
-      expect(await store.listDeliveries({ digest: "morning" })).toEqual([
+      expect(await ledger.listUnfinished("morning")).toEqual([
         {
-          digest: "morning",
           deliveryId: "run-1",
-          channel: "email",
-          status: "sent",
-          attempts: 2,
-          lastError: "SMTP 451",
-          createdAt: "2026-03-01T07:00:00.000Z",
-          sentAt: "2026-03-01T07:05:00.000Z",
-        },
-        {
           digest: "morning",
-          deliveryId: "run-1",
-          channel: "slack",
-          status: "sent",
-          attempts: 1,
-          lastError: null,
-          createdAt: "2026-03-01T07:00:01.000Z",
-          sentAt: "2026-03-01T07:00:01.000Z",
+          createdAt: "2026-02-28T22:00:00.000Z",
+          channels: [
+            { channel: "email", status: "pending", attempts: 1, lastError: "SMTP 451" },
+            { channel: "slack", status: "sent", attempts: 1, lastError: null },
+          ],
         },
       ]);
-      expect((await store.listDeliveries({ deliveryId: "run-2" })).map((d) => d.status)).toEqual(["skipped"]);
+      await ledger.recordAttempt("run-1", "email", {
+        status: "sent",
+        error: null,
+        at: "2026-03-01T07:01:00Z",
+      });
+      expect(await ledger.listUnfinished("morning")).toEqual([]);
+      const rows = await store.db
+        .selectFrom("deliveries")
+        .select(["channel", "attempts", "sent_at"])
+        .orderBy("channel")
+        .execute();
+      expect(
+        rows.map((r) => [r.channel, Number(r.attempts), new Date(r.sent_at as string | Date).toISOString()]),
+      ).toEqual([
+        ["email", 2, "2026-03-01T07:01:00.000Z"],
+        ["slack", 1, "2026-03-01T07:00:06.000Z"],
+      ]);
     });
   });
 
@@ -581,5 +596,18 @@ describe("store engines side by side", () => {
     expect(err.message).toContain("127.0.0.1:1");
     expect(err.message).not.toContain("s3cret");
     expect(err.message).not.toContain("\n");
+  });
+
+  it("reports a PostgreSQL that refuses the database as a configuration problem, not an outage", async () => {
+    const failure = await openStore("postgres://postgres@127.0.0.1:5432/nwtest_no_such_database").then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(NewswatchError);
+    const err = failure as NewswatchError;
+    expect(err.code).toBe("NW_STORE_UNREACHABLE");
+    expect(err.retryable).toBe(false);
+    expect(err.message).toContain('database "nwtest_no_such_database" does not exist');
+    expect(err.message).toContain("127.0.0.1:5432");
   });
 });

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   articleTokens,
@@ -66,6 +67,23 @@ describe("normaliseTokens", () => {
       "북한",
       "no5",
     ]);
+  });
+});
+
+describe("normaliseTokens on ASCII", () => {
+  it("takes a shortcut that gives what full Unicode normalisation gives", () => {
+    const slow = (text: string) =>
+      text
+        .normalize("NFKC")
+        .toLowerCase()
+        .normalize("NFD")
+        .replace(/\p{M}+/gu, "")
+        .match(/[\p{L}\p{N}]+/gu) ?? [];
+    fc.assert(
+      fc.property(fc.string({ unit: "binary-ascii" }), (text) => {
+        expect(normaliseTokens(text)).toEqual(slow(text));
+      }),
+    );
   });
 });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { buildDigest, cleanText, formatLocalTime, highlightTerms, safeHttpUrl } from "../../../src/digest/build.js";
+import {
+  buildDigest,
+  cleanText,
+  formatLocalTime,
+  highlightTerms,
+  safeHttpUrl,
+} from "../../../src/digest/build.js";
 import { digestMatch, digestSpec } from "./fixtures.js";
 
 const NOW = new Date("2026-03-01T22:00:00.000Z");
@@ -21,7 +27,11 @@ describe("buildDigest", () => {
   });
 
   it("ignores matches of topics the digest does not include", () => {
-    const digest = buildDigest(digestSpec({ topics: ["sanctions"] }), [digestMatch({ story: "a" }), digestMatch({ story: "b", topic: "sanctions" })], NOW);
+    const digest = buildDigest(
+      digestSpec({ topics: ["sanctions"] }),
+      [digestMatch({ story: "a" }), digestMatch({ story: "b", topic: "sanctions" })],
+      NOW,
+    );
     expect(digest.items).toEqual([{ topic: "sanctions", story: "b" }]);
   });
 
@@ -36,7 +46,11 @@ describe("buildDigest", () => {
   });
 
   it("counts a story matched by two topics once in storyCount and shows it under both", () => {
-    const digest = buildDigest(digestSpec(), [digestMatch({ story: "s" }), digestMatch({ story: "s", topic: "sanctions" })], NOW);
+    const digest = buildDigest(
+      digestSpec(),
+      [digestMatch({ story: "s" }), digestMatch({ story: "s", topic: "sanctions" })],
+      NOW,
+    );
     expect(digest.storyCount).toBe(1);
     expect(digest.matchCount).toBe(2);
     expect(digest.topics).toHaveLength(2);
@@ -48,10 +62,25 @@ describe("buildDigest", () => {
       title: "Later title",
       source: "Late Wire",
       copies: [
-        { url: "https://b.example/2", title: "B again", source: "Wire B", published: "2026-03-01T03:00:00.000Z" },
-        { url: "https://a.example/1", title: "First title", source: "Wire A", published: "2026-03-01T01:00:00.000Z" },
+        {
+          url: "https://b.example/2",
+          title: "B again",
+          source: "Wire B",
+          published: "2026-03-01T03:00:00.000Z",
+        },
+        {
+          url: "https://a.example/1",
+          title: "First title",
+          source: "Wire A",
+          published: "2026-03-01T01:00:00.000Z",
+        },
         { url: "https://b.example/1", title: "B", source: "Wire B", published: "2026-03-01T02:00:00.000Z" },
-        { url: "https://a.example/9", title: "A again", source: "Wire A", published: "2026-03-01T04:00:00.000Z" },
+        {
+          url: "https://a.example/9",
+          title: "A again",
+          source: "Wire A",
+          published: "2026-03-01T04:00:00.000Z",
+        },
       ],
     });
     const story = buildDigest(digestSpec(), [row], NOW).topics[0]?.stories[0];
@@ -64,7 +93,12 @@ describe("buildDigest", () => {
 
   it("uses topic names when given and the id otherwise", () => {
     const names = new Map([["russia-dprk", "Russia–North Korea cooperation"]]);
-    const digest = buildDigest(digestSpec(), [digestMatch({ story: "a" }), digestMatch({ story: "b", topic: "sanctions" })], NOW, { topicNames: names });
+    const digest = buildDigest(
+      digestSpec(),
+      [digestMatch({ story: "a" }), digestMatch({ story: "b", topic: "sanctions" })],
+      NOW,
+      { topicNames: names },
+    );
     expect(digest.topics.map((t) => t.name)).toEqual(["Russia–North Korea cooperation", "sanctions"]);
   });
 
@@ -77,9 +111,19 @@ describe("buildDigest", () => {
 
 describe("highlightTerms", () => {
   it.each([
-    ["marks whole words case-insensitively", "Lavrov met LAVROV", ["lavrov"], ["[Lavrov]", " met ", "[LAVROV]"]],
+    [
+      "marks whole words case-insensitively",
+      "Lavrov met LAVROV",
+      ["lavrov"],
+      ["[Lavrov]", " met ", "[LAVROV]"],
+    ],
     ["does not mark a term inside a longer word", "Pyongyangers", ["Pyongyang"], ["Pyongyangers"]],
-    ["prefers the longer of overlapping terms", "North Korea said", ["North", "North Korea"], ["[North Korea]", " said"]],
+    [
+      "prefers the longer of overlapping terms",
+      "North Korea said",
+      ["North", "North Korea"],
+      ["[North Korea]", " said"],
+    ],
     ["treats regex characters literally", "price (a+b) rose", ["(a+b)"], ["price ", "[(a+b)]", " rose"]],
     ["works for Cyrillic", "Россия и КНДР", ["россия"], ["[Россия]", " и КНДР"]],
   ])("%s", (_name, text, terms, expected) => {

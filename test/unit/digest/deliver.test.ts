@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { admitWithinBudget, ALERTS_LEDGER, type AlertThrottle, deliverAlerts } from "../../../src/digest/alerts.js";
+import {
+  ALERTS_LEDGER,
+  type AlertThrottle,
+  admitWithinBudget,
+  deliverAlerts,
+} from "../../../src/digest/alerts.js";
 import type { Channel, OutgoingDelivery } from "../../../src/digest/channels/channel.js";
 import { deliverDigest, previewDigest, type RetryPolicy } from "../../../src/digest/deliver.js";
 import { deliveryIdFor } from "../../../src/digest/delivery-id.js";
@@ -10,7 +15,11 @@ import { MemoryLedger } from "./memory-ledger.js";
 const POLICY: RetryPolicy = { attemptsPerRun: 3, baseDelayMs: 100, maxDelayMs: 1000, maxAttempts: 10 };
 
 /** A channel that records what it got and fails the first `failures` attempts. */
-function recordingChannel(key: string, failures = 0, error?: NewswatchError): Channel & { sent: OutgoingDelivery[]; tries: number } {
+function recordingChannel(
+  key: string,
+  failures = 0,
+  error?: NewswatchError,
+): Channel & { sent: OutgoingDelivery[]; tries: number } {
   const channel = {
     key,
     type: "webhook" as const,
@@ -19,7 +28,8 @@ function recordingChannel(key: string, failures = 0, error?: NewswatchError): Ch
     tries: 0,
     async send(delivery: OutgoingDelivery) {
       channel.tries++;
-      if (channel.tries <= failures) throw error ?? new NewswatchError("NW_DELIVERY_FAILED", "HTTP 503", { retryable: true });
+      if (channel.tries <= failures)
+        throw error ?? new NewswatchError("NW_DELIVERY_FAILED", "HTTP 503", { retryable: true });
       channel.sent.push(delivery);
     },
   };
@@ -31,7 +41,10 @@ function ports(ledger: MemoryLedger, channels: Channel[], sleeps: number[] = [])
   return {
     ledger,
     channels,
-    now: () => new Date((clock += 1000)),
+    now: () => {
+      clock += 1000;
+      return new Date(clock);
+    },
     sleep: async (ms: number) => {
       sleeps.push(ms);
     },
@@ -40,7 +53,10 @@ function ports(ledger: MemoryLedger, channels: Channel[], sleeps: number[] = [])
 
 describe("deliverDigest", () => {
   it("delivers each new match once: a second run sends nothing", async () => {
-    const ledger = new MemoryLedger([digestMatch({ story: "a" }), digestMatch({ story: "b", topic: "sanctions" })]);
+    const ledger = new MemoryLedger([
+      digestMatch({ story: "a" }),
+      digestMatch({ story: "b", topic: "sanctions" }),
+    ]);
     const channel = recordingChannel("hook");
     const first = await deliverDigest(digestSpec(), ports(ledger, [channel]), { retry: POLICY });
     expect(first.status).toBe("delivered");
@@ -67,7 +83,9 @@ describe("deliverDigest", () => {
     const ledger = new MemoryLedger([digestMatch({ story: "a" })]);
     const channel = recordingChannel("hook");
     await deliverDigest(digestSpec(), ports(ledger, [channel]));
-    expect(channel.sent[0]?.deliveryId).toBe(deliveryIdFor("morning", [{ topic: "russia-dprk", story: "a" }], "ignored"));
+    expect(channel.sent[0]?.deliveryId).toBe(
+      deliveryIdFor("morning", [{ topic: "russia-dprk", story: "a" }], "ignored"),
+    );
     expect(channel.sent[0]?.deliveryId).toMatch(/^morning-[0-9a-f]{24}$/);
   });
 
@@ -108,7 +126,11 @@ describe("deliverDigest", () => {
     const refused = recordingChannel("refused", 1, new NewswatchError("NW_DELIVERY_FAILED", "HTTP 404"));
     const result = await deliverDigest(digestSpec(), ports(ledger, [refused]), { retry: POLICY });
     expect(result.status).toBe("delivered");
-    expect(result.deliveries[0]?.channels[0]).toMatchObject({ status: "failed", attempts: 1, error: "HTTP 404" });
+    expect(result.deliveries[0]?.channels[0]).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: "HTTP 404",
+    });
     expect(refused.tries).toBe(1);
     expect(await ledger.listUnfinished("morning")).toEqual([]);
   });
@@ -172,7 +194,16 @@ describe("alerts", () => {
     ]);
     const channel = recordingChannel("slack");
     const alertPorts = { ...ports(ledger, [channel]), throttle: new MemoryThrottle() };
-    const result = await deliverAlerts({ ...config, alerts: { ...config.alerts, deliver: [{ type: "slack", url: "https://hooks.example/x", timeoutMs: 1000 }] } }, alertPorts);
+    const result = await deliverAlerts(
+      {
+        ...config,
+        alerts: {
+          ...config.alerts,
+          deliver: [{ type: "slack", url: "https://hooks.example/x", timeoutMs: 1000 }],
+        },
+      },
+      alertPorts,
+    );
     expect(result.skipped).toBe(1);
     expect(channel.sent).toHaveLength(1);
     expect(channel.sent[0]?.digest.kind).toBe("alert");
@@ -180,7 +211,16 @@ describe("alerts", () => {
     // The throttled match is claimed for alerts (left for the digest), not alerted later.
     expect(ledger.claims.has(`${ALERTS_LEDGER}|russia-dprk\u0000c`)).toBe(true);
     expect((await deliverDigest(digestSpec(), ports(ledger, []))).deliveries[0]?.matches).toBe(5);
-    const again = await deliverAlerts({ ...config, alerts: { ...config.alerts, deliver: [{ type: "slack", url: "https://hooks.example/x", timeoutMs: 1000 }] } }, alertPorts);
+    const again = await deliverAlerts(
+      {
+        ...config,
+        alerts: {
+          ...config.alerts,
+          deliver: [{ type: "slack", url: "https://hooks.example/x", timeoutMs: 1000 }],
+        },
+      },
+      alertPorts,
+    );
     expect(again.status).toBe("empty");
   });
 });

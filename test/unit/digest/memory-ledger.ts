@@ -1,5 +1,10 @@
 import { matchKeyString } from "../../../src/digest/build.js";
-import type { ChannelStatus, DeliveryClaim, DeliveryLedger, DeliveryRecord } from "../../../src/digest/ledger.js";
+import type {
+  ChannelStatus,
+  DeliveryClaim,
+  DeliveryLedger,
+  DeliveryRecord,
+} from "../../../src/digest/ledger.js";
 import type { DigestMatch } from "../../../src/digest/types.js";
 
 /** An in-memory ledger over a fixed list of matches, with the SQL ledger's claim rules. */
@@ -31,7 +36,9 @@ export class MemoryLedger implements DeliveryLedger {
   async listClaimed(deliveryId: string): Promise<DigestMatch[]> {
     const record = this.records.get(deliveryId);
     if (record === undefined) return [];
-    return this.matches.filter((m) => this.claims.get(`${record.digest}|${matchKeyString(m)}`) === deliveryId);
+    return this.matches.filter(
+      (m) => this.claims.get(`${record.digest}|${matchKeyString(m)}`) === deliveryId,
+    );
   }
 
   async claim(claim: DeliveryClaim): Promise<boolean> {
@@ -42,12 +49,21 @@ export class MemoryLedger implements DeliveryLedger {
       deliveryId: claim.deliveryId,
       digest: claim.digest,
       createdAt: claim.createdAt,
-      channels: claim.channels.map((c) => ({ channel: c.channel, status: c.status, attempts: 0, lastError: null })),
+      channels: claim.channels.map((c) => ({
+        channel: c.channel,
+        status: c.status,
+        attempts: 0,
+        lastError: null,
+      })),
     });
     return true;
   }
 
-  async recordAttempt(deliveryId: string, channel: string, outcome: { status: ChannelStatus; error: string | null; at: string }): Promise<void> {
+  async recordAttempt(
+    deliveryId: string,
+    channel: string,
+    outcome: { status: ChannelStatus; error: string | null; at: string },
+  ): Promise<void> {
     const state = this.records.get(deliveryId)?.channels.find((c) => c.channel === channel);
     if (state === undefined) throw new Error(`no channel ${channel} on ${deliveryId}`);
     state.status = outcome.status;

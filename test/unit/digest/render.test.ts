@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildDigest } from "../../../src/digest/build.js";
 import { escapeMarkdown, escapeSlack } from "../../../src/digest/escape.js";
 import { renderHtml } from "../../../src/digest/render-html.js";
-import { digestToJson, renderJson } from "../../../src/digest/render-json.js";
+import { type digestToJson, renderJson } from "../../../src/digest/render-json.js";
 import { renderMarkdown } from "../../../src/digest/render-markdown.js";
 import { renderSlack } from "../../../src/digest/render-slack.js";
 import { renderText } from "../../../src/digest/render-text.js";
@@ -24,7 +24,23 @@ function hostileDigest() {
   return buildDigest(digestSpec(), rows, NOW);
 }
 
-const ALLOWED_HTML_TAGS = new Set(["!doctype", "html", "head", "meta", "title", "body", "table", "tr", "td", "h1", "h2", "p", "span", "a", "strong"]);
+const ALLOWED_HTML_TAGS = new Set([
+  "!doctype",
+  "html",
+  "head",
+  "meta",
+  "title",
+  "body",
+  "table",
+  "tr",
+  "td",
+  "h1",
+  "h2",
+  "p",
+  "span",
+  "a",
+  "strong",
+]);
 
 describe("renderHtml", () => {
   const html = renderHtml(hostileDigest());
@@ -41,7 +57,7 @@ describe("renderHtml", () => {
     const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1] ?? "");
     expect(hrefs.length).toBeGreaterThan(0);
     for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);
-    expect(html).not.toContain("javascript:alert(1)\"");
+    expect(html).not.toContain('javascript:alert(1)"');
     // Every attribute value closes where it should: no raw quote or angle bracket inside one.
     for (const m of html.matchAll(/="([^"]*)"/g)) expect(m[1]).not.toMatch(/[<>]/);
   });
@@ -74,7 +90,9 @@ describe("renderSlack", () => {
     const long = renderSlack(buildDigest(digestSpec({ maxItems: 100 }), rows, NOW));
     expect(long.blocks.length).toBeLessThanOrEqual(50);
     const last = long.blocks.at(-1);
-    expect(last?.type === "context" ? last.elements[0]?.text : "").toMatch(/^_Too long for one Slack message: \d+ more stories are in the full digest\._$/);
+    expect(last?.type === "context" ? last.elements[0]?.text : "").toMatch(
+      /^_Too long for one Slack message: \d+ more stories are in the full digest\._$/,
+    );
   });
 });
 
@@ -90,21 +108,41 @@ describe("renderMarkdown", () => {
   });
 
   it("escapes every character that would start CommonMark markup", () => {
-    expect(escapeMarkdown("*a* _b_ [c](d) `e` <f> # g | h ~ i & j")).toBe("\\*a\\* \\_b\\_ \\[c\\]\\(d\\) \\`e\\` \\<f\\> \\# g \\| h \\~ i \\& j");
+    expect(escapeMarkdown("*a* _b_ [c](d) `e` <f> # g | h ~ i & j")).toBe(
+      "\\*a\\* \\_b\\_ \\[c\\]\\(d\\) \\`e\\` \\<f\\> \\# g \\| h \\~ i \\& j",
+    );
     expect(escapeMarkdown("1. not a list")).toBe("1\\. not a list");
     expect(escapeMarkdown("- not a list")).toBe("\\- not a list");
   });
 
   it("shows topics with counts, stories with sources and 'and N more'", () => {
     const rows = [
-      digestMatch({ story: "a", score: 3, copies: [
-        { url: "https://a.example/1", title: "Lavrov in Pyongyang", source: "Wire A", published: "2026-03-01T01:00:00.000Z" },
-        { url: "https://b.example/1", title: "Lavrov visits", source: "Wire B", published: "2026-03-01T02:00:00.000Z" },
-      ] }),
+      digestMatch({
+        story: "a",
+        score: 3,
+        copies: [
+          {
+            url: "https://a.example/1",
+            title: "Lavrov in Pyongyang",
+            source: "Wire A",
+            published: "2026-03-01T01:00:00.000Z",
+          },
+          {
+            url: "https://b.example/1",
+            title: "Lavrov visits",
+            source: "Wire B",
+            published: "2026-03-01T02:00:00.000Z",
+          },
+        ],
+      }),
       digestMatch({ story: "b", score: 2 }),
       digestMatch({ story: "c", score: 1 }),
     ];
-    const text = renderMarkdown(buildDigest(digestSpec({ maxItems: 2 }), rows, NOW, { topicNames: new Map([["russia-dprk", "Russia–DPRK"]]) }));
+    const text = renderMarkdown(
+      buildDigest(digestSpec({ maxItems: 2 }), rows, NOW, {
+        topicNames: new Map([["russia-dprk", "Russia–DPRK"]]),
+      }),
+    );
     expect(text).toContain("# newswatch digest morning");
     expect(text).toContain("## Russia–DPRK (3)");
     expect(text).toContain("1. **[Lavrov in Pyongyang](https://a.example/1)**");

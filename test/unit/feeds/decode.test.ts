@@ -31,6 +31,11 @@ describe("decodeFeedBytes: byte-order marks and UTF-16/32", () => {
     expect(decoded).toBe(text);
   });
 
+  it("recognises UTF-16 without a BOM when the document starts with white space", () => {
+    expect(decodeFeedBytes(iconv.encode(`\n  ${text}`, "utf-16le"))).toBe(`\n  ${text}`);
+    expect(decodeFeedBytes(iconv.encode(`\n  ${text}`, "utf-16be"))).toBe(`\n  ${text}`);
+  });
+
   it("a BOM beats a header that says otherwise", () => {
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, "utf-16le")]);
     expect(decodeFeedBytes(bytes, "text/xml; charset=iso-8859-1")).toBe(text);

@@ -40,6 +40,16 @@ describe("htmlToText", () => {
   });
 });
 
+describe("htmlToText on hostile input", () => {
+  it("finishes on many unclosed tags", () => {
+    expect(htmlToText("<p ".repeat(100_000))).toBe("<p ".repeat(100_000).trim());
+  });
+
+  it("finishes on many unclosed iframes", () => {
+    expect(htmlToText(`${"<iframe>".repeat(2_000)}end`)).toBe("end");
+  });
+});
+
 describe("htmlToLine", () => {
   it("puts everything on one line", () => {
     expect(htmlToLine("<p>One</p><p>Two<br>Three</p>")).toBe("One Two Three");

@@ -203,6 +203,16 @@ describe("parseFeed: RSS 1.0, 0.9x and JSON Feed", () => {
     });
   });
 
+  it("finds items put on the wrong side of <channel>", async () => {
+    const rss =
+      '<rss version="2.0"><channel><title>c</title></channel><item><title>outside</title></item></rss>';
+    const rdf =
+      '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">' +
+      "<channel><title>c</title><item><title>inside</title></item></channel></rdf:RDF>";
+    expect((await parseFeed(rss, FEED_URL)).items.map((item) => item.title)).toEqual(["outside"]);
+    expect((await parseFeed(rdf, FEED_URL)).items.map((item) => item.title)).toEqual(["inside"]);
+  });
+
   it("reads a feed saved inside an HTML page", async () => {
     const parsed = await parseFeed(
       readFileSync(path.join(wild, "feedjira/sample_feeds/DuplicateContentAtomFeed.xml"), "utf8"),
@@ -306,6 +316,28 @@ describe("parseFeed: errors", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("parseFeed: hostile input", () => {
+  // Each of these once took quadratic (or worse) time somewhere in decode → parse → normalise; at this
+  // size that would run far past the test timeout.
+  const hostile: Array<[what: string, text: string]> = [
+    ["white space before junk", `${" ".repeat(200_000)}x`],
+    ["unclosed processing instructions", "<?x ".repeat(50_000)],
+    ["unclosed comments", "<!--".repeat(50_000)],
+    ["unclosed tags", `<rss><channel><item><title>${"<a ".repeat(50_000)}`],
+    ["a long XML declaration", `<?xml version="1.0"${" ".repeat(200_000)}?><rss/>`],
+    ["undefined entities", `<rss><channel><title>${"&bogus;&".repeat(50_000)}</title></channel></rss>`],
+  ];
+
+  it.each(hostile)("finishes on %s", async (_what, text) => {
+    try {
+      const feed = await parseFeed(decodeFeedBytes(Buffer.from(text, "utf8")), FEED_URL);
+      for (const item of feed.items) expect(htmlToLine(item.title ?? "")).toEqual(expect.any(String));
+    } catch (err) {
+      expect(err).toBeInstanceOf(NewswatchError);
+    }
   });
 });
 

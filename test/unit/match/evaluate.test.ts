@@ -19,7 +19,8 @@ function article(title: string, text = "", extra: Partial<MatchInput> = {}): Mat
 /** Whether the query matches, checked with and without the presearch index (they must agree). */
 function matches(query: string, input: MatchInput): boolean {
   const withIndex = compileTopics([topic(query)], aliases).matchArticle(input).length > 0;
-  const everyTopic = compileTopics([topic(query)], aliases, { presearch: false }).matchArticle(input).length > 0;
+  const everyTopic =
+    compileTopics([topic(query)], aliases, { presearch: false }).matchArticle(input).length > 0;
   expect(withIndex, "presearch and full evaluation agree").toBe(everyTopic);
   return everyTopic;
 }
@@ -105,14 +106,34 @@ describe("NEAR", () => {
     ["matches adjacent words with NEAR/1", "putin NEAR/1 kim", "Putin Kim", true],
     ["defaults to 10 words (10 apart)", "putin NEAR kim", `Putin ${filler(9)} Kim`, true],
     ["defaults to 10 words (11 apart)", "putin NEAR kim", `Putin ${filler(10)} Kim`, false],
-    ["measures from the end of a phrase", '"kim jong un" NEAR/3 putin', `Kim Jong Un ${filler(2)} Putin`, true],
-    ["measures to the start of a phrase", '"kim jong un" NEAR/3 putin', `Putin ${filler(3)} Kim Jong Un`, false],
-    ["works between phrases", '"north korea" NEAR/2 "vladimir putin"', "North Korea hosts Vladimir Putin", true],
+    [
+      "measures from the end of a phrase",
+      '"kim jong un" NEAR/3 putin',
+      `Kim Jong Un ${filler(2)} Putin`,
+      true,
+    ],
+    [
+      "measures to the start of a phrase",
+      '"kim jong un" NEAR/3 putin',
+      `Putin ${filler(3)} Kim Jong Un`,
+      false,
+    ],
+    [
+      "works between phrases",
+      '"north korea" NEAR/2 "vladimir putin"',
+      "North Korea hosts Vladimir Putin",
+      true,
+    ],
     ["works between aliases", "@russia NEAR/3 @dprk", "The Kremlin thanked North Korea", true],
     ["works with OR groups", "(putin OR lavrov) NEAR/2 (pyongyang OR kim)", "Lavrov visits Pyongyang", true],
     ["uses the closest pair of many", "putin NEAR/2 kim", `Putin ${filler(8)} Putin meets Kim`, true],
     ["chains NEAR", "putin NEAR/2 kim NEAR/2 arms", "Putin and Kim discuss arms", true],
-    ["chained NEAR needs the third near the pair", "putin NEAR/2 kim NEAR/2 arms", `Putin and Kim ${filler(4)} arms`, false],
+    [
+      "chained NEAR needs the third near the pair",
+      "putin NEAR/2 kim NEAR/2 arms",
+      `Putin and Kim ${filler(4)} arms`,
+      false,
+    ],
   ])("%s", (_name, query, text, expected) => {
     expect(matches(query, article("headline", text))).toBe(expected);
   });
@@ -122,16 +143,31 @@ describe("fields", () => {
   it.each([
     ["a term without scope searches the title", "putin", article("Putin speaks", "nothing"), true],
     ["a term without scope searches the text", "putin", article("headline", "Putin speaks"), true],
-    ["a term without scope ignores the source", "guardian", article("a", "b", { source: "The Guardian" }), false],
+    [
+      "a term without scope ignores the source",
+      "guardian",
+      article("a", "b", { source: "The Guardian" }),
+      false,
+    ],
     ["title: finds the title", "title:putin", article("Putin speaks", "nothing"), true],
     ["title: ignores the text", "title:putin", article("headline", "Putin speaks"), false],
     ["text: ignores the title", "text:putin", article("Putin speaks", "nothing"), false],
     ["source: finds the source", "source:guardian", article("a", "b", { source: "The Guardian" }), true],
-    ["url: finds a phrase in the URL", 'url:"theguardian.com"', article("a", "b", { url: "https://www.theguardian.com/x" }), true],
+    [
+      "url: finds a phrase in the URL",
+      'url:"theguardian.com"',
+      article("a", "b", { url: "https://www.theguardian.com/x" }),
+      true,
+    ],
     ["a scoped group", "title:(putin OR kim)", article("Kim arrives", "Putin"), true],
     ["a scoped alias", "title:@russia", article("headline", "the Kremlin"), false],
     ["a phrase never spans title and text", '"putin kim"', article("Talks with Putin", "Kim arrived"), false],
-    ["NEAR never spans title and text", "putin NEAR/3 kim", article("Talks with Putin", "Kim arrived"), false],
+    [
+      "NEAR never spans title and text",
+      "putin NEAR/3 kim",
+      article("Talks with Putin", "Kim arrived"),
+      false,
+    ],
     ["NEAR finds both in the title", "putin NEAR/3 kim", article("Putin meets Kim", "nothing"), true],
     ["AND combines title and text", "putin AND kim", article("Talks with Putin", "Kim arrived"), true],
   ])("%s", (_name, query, input, expected) => {

@@ -29,7 +29,10 @@ function readSample(): LabelledArticle[] {
 
 describe("shipped topics on the labelled sample", () => {
   it("reach precision and recall of at least 0.9 for each topic", async () => {
-    const config = await loadConfig(path.join(root, "config/topics.yaml"), { env: {}, checkQuery: validateQuery });
+    const config = await loadConfig(path.join(root, "config/topics.yaml"), {
+      env: {},
+      checkQuery: validateQuery,
+    });
     const matcher = compileTopics(config.topics, config.aliases);
     const sample = readSample();
     expect(sample.length).toBeGreaterThanOrEqual(300);

@@ -13,7 +13,9 @@ function shape(node: QueryNode): string {
   switch (node.kind) {
     case "term": {
       const words = node.words
-        .map((w) => (w.kind === "exact" ? w.text : w.kind === "prefix" ? `${w.text}*` : `${w.text}~${w.threshold}`))
+        .map((w) =>
+          w.kind === "exact" ? w.text : w.kind === "prefix" ? `${w.text}*` : `${w.text}~${w.threshold}`,
+        )
         .join("_");
       return node.field === null ? words : `${node.field}:${words}`;
     }
@@ -80,14 +82,21 @@ describe("parseQuery", () => {
       parseQuery("a AND", aliases);
     } catch (err) {
       expect(err).toBeInstanceOf(QuerySyntaxError);
-      expect((err as QuerySyntaxError).message).toBe("query:1:6: expected a term, phrase, alias or '(' after AND at column 3");
+      expect((err as QuerySyntaxError).message).toBe(
+        "query:1:6: expected a term, phrase, alias or '(' after AND at column 3",
+      );
     }
   });
 });
 
 describe("validateQuery", () => {
   it.each([
-    ["an unclosed parenthesis", "sanction* AND (@dprk OR @russia", 31, "expected ')' to close '(' at column 15"],
+    [
+      "an unclosed parenthesis",
+      "sanction* AND (@dprk OR @russia",
+      31,
+      "expected ')' to close '(' at column 15",
+    ],
     ["an unclosed phrase", 'a "kim jong', 11, "expected '\"' to close the phrase opened at column 3"],
     ["a stray closing parenthesis", "a OR b)", 6, "unexpected ')' without a matching '('"],
     ["a dangling OR", "a OR", 4, "expected a term, phrase, alias or '(' after OR at column 3"],
@@ -97,13 +106,38 @@ describe("validateQuery", () => {
     ["an empty phrase", 'a ""', 2, "expected words inside the phrase"],
     ["a bad NEAR distance", "a NEAR/x b", 7, "expected a number of words after 'NEAR/', found 'x'"],
     ["a zero NEAR distance", "a NEAR/0 b", 7, "NEAR distance must be at least 1"],
-    ["a NEAR on AND", "(a b) NEAR c", 1, "NEAR at column 7 needs terms, phrases, aliases or OR groups on each side, not AND"],
-    ["a NEAR on NOT", "a NEAR -b", 7, "NEAR at column 3 needs terms, phrases, aliases or OR groups on each side, not NOT"],
+    [
+      "a NEAR on AND",
+      "(a b) NEAR c",
+      1,
+      "NEAR at column 7 needs terms, phrases, aliases or OR groups on each side, not AND",
+    ],
+    [
+      "a NEAR on NOT",
+      "a NEAR -b",
+      7,
+      "NEAR at column 3 needs terms, phrases, aliases or OR groups on each side, not NOT",
+    ],
     ["a wildcard inside a word", "sanc*tion", 4, "a wildcard '*' is allowed only at the end of a word"],
     ["a bare wildcard", "a *", 2, "expected a word with letters or digits, found '*'"],
-    ["a fuzzy threshold above 1", "Pyongyang~2", 10, "fuzzy similarity must be greater than 0 and at most 1, found 2"],
-    ["a fuzzy threshold that is no number", "Pyongyang~x", 10, "expected a similarity between 0 and 1 after '~', found 'x'"],
-    ["a field scope followed by a space", "title: Putin", 6, "expected a term, phrase, alias or '(' right after 'title:'"],
+    [
+      "a fuzzy threshold above 1",
+      "Pyongyang~2",
+      10,
+      "fuzzy similarity must be greater than 0 and at most 1, found 2",
+    ],
+    [
+      "a fuzzy threshold that is no number",
+      "Pyongyang~x",
+      10,
+      "expected a similarity between 0 and 1 after '~', found 'x'",
+    ],
+    [
+      "a field scope followed by a space",
+      "title: Putin",
+      6,
+      "expected a term, phrase, alias or '(' right after 'title:'",
+    ],
     ["nested field scopes", "title:(text:a)", 12, "field scope 'text:' inside 'title:'"],
     ["an @ without a name", "a @", 3, "expected an alias name after '@'"],
     ["an unknown alias", "@dprkk NEAR @russia", 0, "unknown alias @dprkk (known: russia, dprk)"],
@@ -117,7 +151,9 @@ describe("validateQuery", () => {
 
   it("reports an alias cycle at the alias reference", () => {
     const cyclic = { a: ["x", "@b"], b: ["@a"] };
-    expect(validateQuery("foo AND @a", cyclic)).toEqual([{ offset: 8, message: "alias cycle: @a → @b → @a" }]);
+    expect(validateQuery("foo AND @a", cyclic)).toEqual([
+      { offset: 8, message: "alias cycle: @a → @b → @a" },
+    ]);
   });
 
   it("refuses alias entries that refer to another alias", () => {

@@ -38,11 +38,20 @@ describe("scores", () => {
   });
 
   it("weighs rarer terms more, given document frequencies", () => {
-    const frequencies = countDocumentFrequencies([["said", "kremlin"], ["said"], ["said"], ["said", "weather"]]);
-    const rare = matchOne("kremlin OR said", article("x", "The Kremlin"), { documentFrequencies: frequencies });
+    const frequencies = countDocumentFrequencies([
+      ["said", "kremlin"],
+      ["said"],
+      ["said"],
+      ["said", "weather"],
+    ]);
+    const rare = matchOne("kremlin OR said", article("x", "The Kremlin"), {
+      documentFrequencies: frequencies,
+    });
     const common = matchOne("kremlin OR said", article("x", "He said"), { documentFrequencies: frequencies });
     expect(rare.score).toBeGreaterThan(common.score);
-    expect(inverseDocumentFrequency("kremlin", frequencies)).toBeGreaterThan(inverseDocumentFrequency("said", frequencies));
+    expect(inverseDocumentFrequency("kremlin", frequencies)).toBeGreaterThan(
+      inverseDocumentFrequency("said", frequencies),
+    );
   });
 
   it("gives a sane rarity without statistics: longer words weigh more", () => {
@@ -67,11 +76,24 @@ describe("scores", () => {
 
 describe("match explanation", () => {
   it("lists distinct surfaces in order of first appearance and each hit with field and position", () => {
-    const match = matchOne("@russia AND @dprk", article("Putin hosts Kim Jong-un", "North Korea's Kim Jong-un met Putin."));
+    const match = matchOne(
+      "@russia AND @dprk",
+      article("Putin hosts Kim Jong-un", "North Korea's Kim Jong-un met Putin."),
+    );
     expect(match.matched).toEqual(["Putin", "Kim Jong-un", "North Korea"]);
     expect(match.hits).toContainEqual({ term: "Putin", field: "title", position: 0, surface: "Putin" });
-    expect(match.hits).toContainEqual({ term: '"Kim Jong Un"', field: "text", position: 2, surface: "Kim Jong-un" });
-    expect(match.hits).toContainEqual({ term: '"North Korea*"', field: "text", position: 0, surface: "North Korea" });
+    expect(match.hits).toContainEqual({
+      term: '"Kim Jong Un"',
+      field: "text",
+      position: 2,
+      surface: "Kim Jong-un",
+    });
+    expect(match.hits).toContainEqual({
+      term: '"North Korea*"',
+      field: "text",
+      position: 0,
+      surface: "North Korea",
+    });
   });
 
   it("reports nothing from negated clauses", () => {
@@ -100,7 +122,9 @@ describe("match explanation", () => {
 describe("compileTopics", () => {
   it("names the topic of a bad query", () => {
     expect(() => compileTopics([topic("ok"), topic("a AND", 0, "broken")], aliases)).toThrow(TopicQueryError);
-    expect(() => compileTopics([topic("a AND", 0, "broken")], aliases)).toThrow(/topic broken: expected a term/);
+    expect(() => compileTopics([topic("a AND", 0, "broken")], aliases)).toThrow(
+      /topic broken: expected a term/,
+    );
   });
 
   it("returns matches in topic order", () => {
@@ -117,7 +141,7 @@ describe("explainArticle", () => {
     const text = formatExplanation(explanation, "topic t");
     expect(text).toMatch(/^MATCH {2}a {2}topic t/);
     expect(text).toContain("✓ @russia NEAR/5 @dprk — 1 pair(s) within 5 words");
-    expect(text).toContain('✓ NOT tennis — the excluded clause is absent');
+    expect(text).toContain("✓ NOT tennis — the excluded clause is absent");
   });
 
   it("says how far apart the closest pair was when NEAR fails", () => {
