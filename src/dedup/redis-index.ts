@@ -206,11 +206,16 @@ local function readRecord(ref)
 end
 local function writeRecord(ref, id, story, storyStart, recordBody)
   local key = recordKey(ref)
-  -- The first ref of a block (refs come from INCR inside this script, so it runs first) allocates the
-  -- block at its final size: growing a string by SETRANGE would double its allocation.
-  if ref % 256 == 0 or ref == 1 then redis.call("SET", key, string.rep("\0", 256 * slotSize)) end
   redis.call("SETRANGE", key, (ref % 256) * slotSize, id .. story .. pack32(storyStart) .. pack32(nowSec) .. recordBody)
   redis.call("PEXPIRE", key, window + genMs)
+end
+
+-- A new ref; the first of a block (refs come from INCR inside this script, so it is written first)
+-- allocates the block at its final size: growing a string by SETRANGE would double its allocation.
+local function newRef()
+  local ref = redis.call("INCR", KEYS[1])
+  if ref % 256 == 0 or ref == 1 then redis.call("SET", recordKey(ref), string.rep("\\0", 256 * slotSize)) end
+  return ref
 end
 
 local function identityKey(g, i) return base .. ":i:" .. g .. ":" .. ARGV[13 + 2 * i] end
@@ -239,7 +244,7 @@ local function indexArticle(ref)
 end
 
 if insertOnly then
-  local ref = redis.call("INCR", base .. ":n")
+  local ref = newRef()
   writeRecord(ref, articleId, articleId, published, body)
   indexArticle(ref)
   return { 1, articleId, "" }
@@ -287,7 +292,7 @@ for i = 1, nBands do
 end
 
 -- 3. Insert.
-local ref = redis.call("INCR", base .. ":n")
+local ref = newRef()
 if best ~= nil then
   writeRecord(ref, articleId, best.record.story, best.record.storyStart, body)
   indexArticle(ref)
@@ -351,7 +356,9 @@ export class RedisStoryIndex {
     this.identityShardBits = shardBitsFor(perGeneration * IDENTITY_KINDS);
     // Bucket fields are fewer than band keys once copies share buckets; size for the worst case.
     this.bandShardBits = shardBitsFor(perGeneration * 10);
-    redis.defineCommand("newswatchAssignStory", { numberOfKeys: 0, lua: ASSIGN_STORY_SCRIPT });
+    // KEYS[1] (the ref counter) routes the script to the prefix's slot on a Redis Cluster; every
+    // other key it touches shares the {prefix} hash tag, so it lives in that slot too.
+    redis.defineCommand("newswatchAssignStory", { numberOfKeys: 1, lua: ASSIGN_STORY_SCRIPT });
   }
 
   /** Redis key pattern of everything this index writes (for clean-up and memory accounting). */
@@ -394,7 +401,7 @@ export class RedisStoryIndex {
     if (articles.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const item of articles) {
-      pipeline.newswatchAssignStoryBuffer(...this.scriptArguments(item, now), mode);
+      pipeline.newswatchAssignStoryBuffer(`${this.base}:n`, ...this.scriptArguments(item, now), mode);
     }
     const results = await pipeline.exec();
     if (results === null) throw new NewswatchError("NW_REDIS_UNREACHABLE", "Redis pipeline was aborted");

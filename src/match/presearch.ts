@@ -82,19 +82,35 @@ function union(options: (Requirement | null)[]): Requirement | null {
   return { exact: [...exact], prefixes: [...prefixes], cost: Math.min(1, cost) };
 }
 
+/** Prefixes are found by their first three characters, then character by character. */
+const ROOT_LENGTH = 3;
+
 /** A node of the prefix trie: children by UTF-16 code unit, and the topics whose prefix ends here. */
 interface PrefixNode {
-  children: Map<number, PrefixNode>;
+  children: Map<number, PrefixNode> | null;
   topics: number[] | null;
 }
 
+interface ShortPrefix {
+  prefix: string;
+  topics: number[];
+}
+
+/** The first three UTF-16 code units of a string as one number (exact: 48 bits), without a substring. */
+function rootKey(text: string): number {
+  return (text.charCodeAt(0) * 0x10000 + text.charCodeAt(1)) * 0x10000 + text.charCodeAt(2);
+}
+
 /**
- * Topic numbers by required word. Prefixes sit in a trie walked along each article token, so the
- * prefixes of a token are found in one pass over its characters, without building substrings.
+ * Topic numbers by required word. Prefixes sit in a trie whose root is keyed by their first three
+ * characters (computed as a number, so looking up a token allocates nothing); from there a token walks
+ * one character at a time, meeting every prefix of it. Prefixes shorter than three characters are few
+ * and kept in a list.
  */
 export class PresearchIndex {
   private readonly byToken = new Map<string, number[]>();
-  private readonly prefixes: PrefixNode = { children: new Map(), topics: null };
+  private readonly prefixRoots = new Map<number, PrefixNode>();
+  private readonly shortPrefixes: ShortPrefix[] = [];
   private readonly alwaysEvaluated: number[] = [];
   private readonly stamps: Uint32Array;
   private epoch = 0;
@@ -123,26 +139,36 @@ export class PresearchIndex {
       this.stamps.fill(0);
       this.epoch = 1;
     }
+    const epoch = this.epoch;
+    const stamps = this.stamps;
     const found: number[] = [];
-    const mark = (topics: number[] | null | undefined): void => {
-      if (topics == null) return;
-      for (const topic of topics) {
-        if (this.stamps[topic] === this.epoch) continue;
-        this.stamps[topic] = this.epoch;
-        found.push(topic);
+    const mark = (topics: number[]): void => {
+      for (let i = 0; i < topics.length; i++) {
+        const topic = topics[i] as number;
+        if (stamps[topic] !== epoch) {
+          stamps[topic] = epoch;
+          found.push(topic);
+        }
       }
     };
     mark(this.alwaysEvaluated);
-    const root = this.prefixes;
-    const walkPrefixes = root.children.size > 0;
+    const roots = this.prefixRoots;
+    const short = this.shortPrefixes;
+    const walk = roots.size > 0;
     for (const tokens of tokenLists) {
       for (const token of tokens) {
-        mark(this.byToken.get(token));
-        if (!walkPrefixes) continue;
-        let node: PrefixNode | undefined = root;
-        for (let i = 0; i < token.length && node !== undefined; i++) {
+        const exact = this.byToken.get(token);
+        if (exact !== undefined) mark(exact);
+        for (let i = 0; i < short.length; i++) {
+          const entry = short[i] as ShortPrefix;
+          if (token.startsWith(entry.prefix)) mark(entry.topics);
+        }
+        if (!walk || token.length < ROOT_LENGTH) continue;
+        let node = roots.get(rootKey(token));
+        for (let i = ROOT_LENGTH; node !== undefined; i++) {
+          if (node.topics !== null) mark(node.topics);
+          if (node.children === null || i >= token.length) break;
           node = node.children.get(token.charCodeAt(i));
-          if (node !== undefined) mark(node.topics);
         }
       }
     }
@@ -150,12 +176,24 @@ export class PresearchIndex {
   }
 
   private addPrefix(prefix: string, topic: number): void {
-    let node = this.prefixes;
-    for (let i = 0; i < prefix.length; i++) {
+    if (prefix.length < ROOT_LENGTH) {
+      const entry = this.shortPrefixes.find((e) => e.prefix === prefix);
+      if (entry === undefined) this.shortPrefixes.push({ prefix, topics: [topic] });
+      else if (entry.topics[entry.topics.length - 1] !== topic) entry.topics.push(topic);
+      return;
+    }
+    const key = rootKey(prefix);
+    let node = this.prefixRoots.get(key);
+    if (node === undefined) {
+      node = { children: null, topics: null };
+      this.prefixRoots.set(key, node);
+    }
+    for (let i = ROOT_LENGTH; i < prefix.length; i++) {
+      if (node.children === null) node.children = new Map();
       const code = prefix.charCodeAt(i);
       let child = node.children.get(code);
       if (child === undefined) {
-        child = { children: new Map(), topics: null };
+        child = { children: null, topics: null };
         node.children.set(code, child);
       }
       node = child;

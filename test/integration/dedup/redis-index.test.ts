@@ -268,14 +268,17 @@ describe("RedisStoryIndex", () => {
       const start = new Date();
       const first = original();
       await index.assignStories([toAssign(first)], start);
-      const inside = await index.assignStories([toAssign(first)], new Date(start.getTime() + windowMs - 500));
+      // Seen again inside the window: known, and remembered from this sighting on.
+      const seenAgainMs = start.getTime() + windowMs - 2000;
+      const inside = await index.assignStories([toAssign(first)], new Date(seenAgainMs));
       expect(inside[0]!.kind).toBe("same-article");
-      // Logically forgotten as soon as the window has passed, whatever Redis still holds.
+      // Logically forgotten as soon as a window has passed since the last sighting, whatever Redis still holds.
       const copy = original({ url: "https://other.example/copy", title: `${TITLE} - Other` });
-      const outside = await index.assignStories([toAssign(copy)], new Date(start.getTime() + 2 * windowMs));
+      const outside = await index.assignStories([toAssign(copy)], new Date(seenAgainMs + windowMs + 2000));
       expect(outside[0]!.kind).toBe("new");
-      // Physically gone after window + one generation (half the window), except the ref counter.
-      await new Promise((resolve) => setTimeout(resolve, 2 * windowMs + windowMs / 2 + 500));
+      // Physically gone after window + one generation (half the window) from the last write, except the
+      // ref counter.
+      await new Promise((resolve) => setTimeout(resolve, windowMs + windowMs / 2 + 1000));
       const keys = await redis.keys(`{${prefix}}:dedup:*`);
       expect(keys).toEqual([`{${prefix}}:dedup:n`]);
     }, 60_000);
