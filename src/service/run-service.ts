@@ -12,6 +12,7 @@ import { buildServer } from "../server/build-server.js";
 import { listFeedHealthRows } from "../server/feed-health.js";
 import { assertProtectedBinding, listenServer } from "../server/start-server.js";
 import { hashSettings, type LiveConfig, startLiveConfig } from "./reload.js";
+import { startRetention } from "./retention.js";
 import { buildRuntime, type Runtime } from "./runtime.js";
 import { type SchedulerOwnership, startSchedulerOwnership } from "./scheduler-owner.js";
 
@@ -55,7 +56,9 @@ export async function runService(
   let app: FastifyInstance | undefined;
   let readinessRedis: Runtime["redis"] | undefined;
   let workers: ReturnType<typeof startWorkers> | undefined;
+  let stopRetention: () => void = () => {};
   const closeAll = async (timeoutMs: number) => {
+    stopRetention();
     await app?.close().catch((err) => logger.warn({ err }, "error closing the HTTP server"));
     await workers?.close(timeoutMs);
     await live?.close();
@@ -82,6 +85,14 @@ export async function runService(
         },
       });
     }
+
+    const owner = ownership;
+    stopRetention = startRetention({
+      store: runtime.store,
+      retentionMs: config.store.retentionMs,
+      isOwner: () => owner?.isOwner() ?? false,
+      logger,
+    });
 
     const mainFile = config.files[0];
     live = await startLiveConfig({
