@@ -88,7 +88,7 @@ export function readDedup(reader: ConfigReader, section: Occurrence | undefined)
   const keys =
     section === undefined
       ? undefined
-      : reader.section(section.field, ["window", "story_window", "jaccard", "title_similarity"]);
+      : reader.section(section.field, ["window", "story_window", "jaccard", "title_similarity", "jaccard_alone"]);
   return {
     windowMs:
       optionalKey(keys, "window", (f) => positiveDuration(reader, f)) ?? CONFIG_DEFAULTS.dedupWindowMs,
@@ -99,5 +99,7 @@ export function readDedup(reader: ConfigReader, section: Occurrence | undefined)
     titleSimilarity:
       optionalKey(keys, "title_similarity", (f) => reader.number(f, 0, 1)) ??
       CONFIG_DEFAULTS.dedupTitleSimilarity,
+    jaccardAlone:
+      optionalKey(keys, "jaccard_alone", (f) => reader.number(f, 0, 1)) ?? CONFIG_DEFAULTS.dedupJaccardAlone,
   };
 }

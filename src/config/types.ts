@@ -61,5 +61,7 @@ export interface NewswatchConfig {
     jaccard: number;
     /** Minimum title similarity (string-similarity) for a near-duplicate. */
     titleSimilarity: number;
+    /** Estimated Jaccard at which a near-duplicate needs no title similarity at all. */
+    jaccardAlone: number;
   };
 }

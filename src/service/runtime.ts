@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { NewswatchConfig } from "../config/types.js";
-import { DEFAULT_DEDUP_THRESHOLDS, fingerprintArticle } from "../dedup/fingerprint.js";
+import { fingerprintArticle } from "../dedup/fingerprint.js";
 import { RedisStoryIndex } from "../dedup/redis-index.js";
 import { nextPollDelayMs } from "../feeds/backoff.js";
 import { decodeFeedBytes } from "../feeds/decode.js";
@@ -88,7 +88,7 @@ export async function buildRuntime(
     thresholds: {
       jaccard: config.dedup.jaccard,
       titleSimilarity: config.dedup.titleSimilarity,
-      jaccardAlone: DEFAULT_DEDUP_THRESHOLDS.jaccardAlone,
+      jaccardAlone: config.dedup.jaccardAlone,
     },
   });
   const feedsById = new Map(config.feeds.list.map((f) => [f.id, f]));

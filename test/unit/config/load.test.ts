@@ -147,8 +147,9 @@ describe("loadConfig: defaults", () => {
     expect(config.dedup).toEqual({
       windowMs: 14 * 24 * 3_600_000,
       storyWindowMs: 72 * 3_600_000,
-      jaccard: 0.6,
-      titleSimilarity: 0.5,
+      jaccard: 0.35,
+      titleSimilarity: 0.6,
+      jaccardAlone: 0.8,
     });
   });
 
