@@ -178,7 +178,7 @@ describe("loadConfig: defaults", () => {
         "topics:",
         "  - { id: t-1, name: Topic one, query: x, alert: immediate, min_score: 2.5 }",
         "alerts: { max_per_hour: 3 }",
-        "dedup: { window: 7d, story_window: 48h, jaccard: 0.7, title_similarity: 0.4 }",
+        "dedup: { window: 7d, story_window: 48h, jaccard: 0.7, title_similarity: 0.4, jaccard_alone: 0.9 }",
       ].join("\n"),
     );
     const config = await loadConfig(file, { env: {} });
@@ -200,6 +200,7 @@ describe("loadConfig: defaults", () => {
       storyWindowMs: 48 * 3_600_000,
       jaccard: 0.7,
       titleSimilarity: 0.4,
+      jaccardAlone: 0.9,
     });
   });
 });
