@@ -53,8 +53,10 @@ export async function processChunk(articles: Article[], ports: ProcessPorts): Pr
     if (decision.kind === "same-article") duplicates.sameArticle++;
     if (decision.kind === "near-duplicate") duplicates.nearDuplicate++;
     if (decision.isNewStory) newStories++;
-    // A known article seen again only updates its record: it never yields a second match.
-    const matches = decision.kind === "same-article" ? [] : ports.matchArticle(toMatchInput(article));
+    // Every article is matched, even one the story index already knew: after a crash between the index and
+    // the store, the retried chunk sees "same-article" for articles the store never got. The store ignores
+    // the matches of articles it already holds, so a known article never yields a second match.
+    const matches = ports.matchArticle(toMatchInput(article));
     entries.push({ article, story: { id: decision.storyId, isNew: decision.isNewStory }, matches });
   }
   const saved = await ports.saveChunk(entries);

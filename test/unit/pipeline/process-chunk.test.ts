@@ -9,7 +9,7 @@ function article(id: string, title: string): Article {
 }
 
 describe("processChunk", () => {
-  it("matches new articles and copies, never articles already known, and reports what the store created", async () => {
+  it("matches every article, leaves known ones to the store, and reports what the store created", async () => {
     const articles = [article("a", "Lavrov in Pyongyang"), article("b", "Lavrov visits Pyongyang"), article("c", "Lavrov in Pyongyang (updated)")];
     const decisions: StoryDecision[] = [
       { articleId: "a", storyId: "a", isNewStory: true, kind: "new" },
@@ -29,8 +29,8 @@ describe("processChunk", () => {
         return entries.map((e, i) => ({ articleId: e.article.id, articleIsNew: i < 2, storyId: "a", newMatches: i === 0 ? e.matches : [] }));
       },
     });
-    expect(matched).toEqual(["a", "b"]);
-    expect(saved.map((e) => [e.article.id, e.story.id, e.matches.length])).toEqual([["a", "a", 1], ["b", "a", 1], ["c", "a", 0]]);
+    expect(matched).toEqual(["a", "b", "c"]);
+    expect(saved.map((e) => [e.article.id, e.story.id, e.matches.length])).toEqual([["a", "a", 1], ["b", "a", 1], ["c", "a", 1]]);
     expect(result).toMatchObject({ articles: 3, newArticles: 2, updatedArticles: 1, newStories: 1, duplicates: { sameArticle: 1, nearDuplicate: 1 } });
     expect(result.newMatches).toEqual([{ topicId: "t", storyId: "a", articleId: "a", score: 2, title: "Lavrov in Pyongyang", source: "S", url: "https://x.test/a" }]);
   });
