@@ -20,5 +20,6 @@ program
 (await import("./match-command.js")).registerMatchCommand(program);
 (await import("./explain-command.js")).registerExplainCommand(program);
 (await import("./matches-command.js")).registerMatchesCommand(program);
+(await import("./digest-command.js")).registerDigestCommand(program);
 
 await program.parseAsync(process.argv);

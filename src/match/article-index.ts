@@ -37,6 +37,7 @@ export class FieldIndex {
   readonly field: MatchField;
   readonly tokens: FieldTokens;
   private positionMap: Map<string, number[]> | null = null;
+  private distinctTokens: string[] | null = null;
   private sorted: string[] | null = null;
   private prefixLookups = 0;
   private readonly prefixResults = new Map<string, string[]>();
@@ -48,18 +49,31 @@ export class FieldIndex {
 
   /** Positions of each distinct token. */
   get positions(): Map<string, number[]> {
-    if (this.positionMap === null) {
-      const map = new Map<string, number[]>();
-      const list = this.tokens.tokens;
-      for (let position = 0; position < list.length; position++) {
-        const token = list[position] as string;
-        const known = map.get(token);
-        if (known === undefined) map.set(token, [position]);
-        else known.push(position);
+    return this.positionMap ?? this.buildPositions().positions;
+  }
+
+  /** The distinct tokens in order of first appearance. */
+  get distinct(): string[] {
+    return this.distinctTokens ?? this.buildPositions().distinct;
+  }
+
+  private buildPositions(): { positions: Map<string, number[]>; distinct: string[] } {
+    const positions = new Map<string, number[]>();
+    const distinct: string[] = [];
+    const list = this.tokens.tokens;
+    for (let position = 0; position < list.length; position++) {
+      const token = list[position] as string;
+      const known = positions.get(token);
+      if (known === undefined) {
+        positions.set(token, [position]);
+        distinct.push(token);
+      } else {
+        known.push(position);
       }
-      this.positionMap = map;
     }
-    return this.positionMap;
+    this.positionMap = positions;
+    this.distinctTokens = distinct;
+    return { positions, distinct };
   }
 
   /** The distinct tokens that start with `prefix`. */
@@ -75,10 +89,10 @@ export class FieldIndex {
   private findTokensWithPrefix(prefix: string): string[] {
     const found: string[] = [];
     if (this.prefixLookups++ < SCANS_BEFORE_SORTING) {
-      for (const token of this.positions.keys()) if (token.startsWith(prefix)) found.push(token);
+      for (const token of this.distinct) if (token.startsWith(prefix)) found.push(token);
       return found;
     }
-    if (this.sorted === null) this.sorted = [...this.positions.keys()].sort();
+    if (this.sorted === null) this.sorted = [...this.distinct].sort();
     const sorted = this.sorted;
     for (
       let i = lowerBound(sorted, prefix);
@@ -109,18 +123,21 @@ export class ArticleIndex {
   }
 
   /** The distinct tokens of each field (what the presearch index looks up; a token may recur across fields). */
-  tokensByField(): Iterable<string>[] {
-    return MATCH_FIELDS.map((field) => this.fields[field].positions.keys());
+  tokensByField(): string[][] {
+    return MATCH_FIELDS.map((field) => this.fields[field].distinct);
   }
 
   /** Whether a term occurs; a single exact or prefix word is answered without building spans. */
   hasTerm(term: TermNode): boolean {
     const cached = this.termSpans.get(term.key);
     if (cached !== undefined) return cached.length > 0;
-    const fields = term.field === null ? DEFAULT_FIELDS : [term.field];
+    const fields = fieldsOf(term);
     const only = term.words.length === 1 ? term.words[0] : undefined;
     if (only !== undefined) {
-      return fields.some((field) => hasWord(this.fields[field], only));
+      for (let i = 0; i < fields.length; i++) {
+        if (hasWord(this.fields[fields[i] as MatchField], only)) return true;
+      }
+      return false;
     }
     // A phrase can only occur in a field that holds each of its words: check that cheaply first.
     const possible = fields.some((field) =>
@@ -137,7 +154,7 @@ export class ArticleIndex {
       return cached[0]?.terms[0]?.term === term ? cached : cached.map((span) => withTerm(span, term));
     }
     const spans: Span[] = [];
-    const fields = term.field === null ? DEFAULT_FIELDS : [term.field];
+    const fields = fieldsOf(term);
     for (const field of fields) findTermInField(this.fields[field], term, spans);
     this.termSpans.set(term.key, spans);
     return spans;
@@ -148,6 +165,18 @@ export class ArticleIndex {
     const tokens = this.fields[field].tokens;
     return tokens.text.slice(tokens.starts[start], tokens.ends[end]);
   }
+}
+
+const SINGLE_FIELDS: Record<MatchField, readonly MatchField[]> = {
+  title: ["title"],
+  text: ["text"],
+  source: ["source"],
+  url: ["url"],
+};
+
+/** The fields a term searches. */
+function fieldsOf(term: TermNode): readonly MatchField[] {
+  return term.field === null ? DEFAULT_FIELDS : SINGLE_FIELDS[term.field];
 }
 
 /** Whether a single word pattern matches somewhere in the field. */
@@ -247,7 +276,7 @@ type FuzzyPattern = Extract<WordPattern, { kind: "fuzzy" }>;
 
 /** Whether a fuzzy word matches a token or two adjacent tokens of the field (stops at the first). */
 function hasFuzzyMatch(index: FieldIndex, word: FuzzyPattern): boolean {
-  for (const token of index.positions.keys()) if (isSimilar(word, token)) return true;
+  for (const token of index.distinct) if (isSimilar(word, token)) return true;
   const tokens = index.tokens.tokens;
   for (let position = 0; position + 1 < tokens.length; position++) {
     const token = tokens[position] as string;

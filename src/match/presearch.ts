@@ -96,9 +96,15 @@ interface ShortPrefix {
   topics: number[];
 }
 
-/** The first three UTF-16 code units of a string as one number (exact: 48 bits), without a substring. */
-function rootKey(text: string): number {
-  return (text.charCodeAt(0) * 0x10000 + text.charCodeAt(1)) * 0x10000 + text.charCodeAt(2);
+/**
+ * The first three characters of a string as a key, without building a substring when they are ASCII
+ * (a small integer, cheap to hash); other scripts use the substring itself.
+ */
+function rootKey(text: string): number | string {
+  const a = text.charCodeAt(0);
+  const b = text.charCodeAt(1);
+  const c = text.charCodeAt(2);
+  return (a | b | c) < 0x80 ? (a << 14) | (b << 7) | c : text.slice(0, ROOT_LENGTH);
 }
 
 /**
@@ -109,7 +115,7 @@ function rootKey(text: string): number {
  */
 export class PresearchIndex {
   private readonly byToken = new Map<string, number[]>();
-  private readonly prefixRoots = new Map<number, PrefixNode>();
+  private readonly prefixRoots = new Map<number | string, PrefixNode>();
   private readonly shortPrefixes: ShortPrefix[] = [];
   private readonly alwaysEvaluated: number[] = [];
   private readonly stamps: Uint32Array;
@@ -133,7 +139,7 @@ export class PresearchIndex {
   }
 
   /** The topics that may match an article with these tokens (one list per field), in ascending order. */
-  candidates(tokenLists: Iterable<string>[]): number[] {
+  candidates(tokenLists: readonly (readonly string[])[]): number[] {
     this.epoch = (this.epoch + 1) >>> 0;
     if (this.epoch === 0) {
       this.stamps.fill(0);
@@ -142,31 +148,23 @@ export class PresearchIndex {
     const epoch = this.epoch;
     const stamps = this.stamps;
     const found: number[] = [];
-    const mark = (topics: number[]): void => {
-      for (let i = 0; i < topics.length; i++) {
-        const topic = topics[i] as number;
-        if (stamps[topic] !== epoch) {
-          stamps[topic] = epoch;
-          found.push(topic);
-        }
-      }
-    };
-    mark(this.alwaysEvaluated);
+    markTopics(this.alwaysEvaluated, stamps, epoch, found);
     const roots = this.prefixRoots;
     const short = this.shortPrefixes;
     const walk = roots.size > 0;
     for (const tokens of tokenLists) {
-      for (const token of tokens) {
+      for (let t = 0; t < tokens.length; t++) {
+        const token = tokens[t] as string;
         const exact = this.byToken.get(token);
-        if (exact !== undefined) mark(exact);
+        if (exact !== undefined) markTopics(exact, stamps, epoch, found);
         for (let i = 0; i < short.length; i++) {
           const entry = short[i] as ShortPrefix;
-          if (token.startsWith(entry.prefix)) mark(entry.topics);
+          if (token.startsWith(entry.prefix)) markTopics(entry.topics, stamps, epoch, found);
         }
         if (!walk || token.length < ROOT_LENGTH) continue;
         let node = roots.get(rootKey(token));
         for (let i = ROOT_LENGTH; node !== undefined; i++) {
-          if (node.topics !== null) mark(node.topics);
+          if (node.topics !== null) markTopics(node.topics, stamps, epoch, found);
           if (node.children === null || i >= token.length) break;
           node = node.children.get(token.charCodeAt(i));
         }
@@ -200,6 +198,17 @@ export class PresearchIndex {
     }
     if (node.topics === null) node.topics = [topic];
     else if (node.topics[node.topics.length - 1] !== topic) node.topics.push(topic);
+  }
+}
+
+/** Adds the topics not yet stamped with this article's epoch to `found`. */
+function markTopics(topics: number[], stamps: Uint32Array, epoch: number, found: number[]): void {
+  for (let i = 0; i < topics.length; i++) {
+    const topic = topics[i] as number;
+    if (stamps[topic] !== epoch) {
+      stamps[topic] = epoch;
+      found.push(topic);
+    }
   }
 }
 

@@ -101,6 +101,11 @@ export interface LiveConfigOptions {
   loadConfig: () => Promise<NewswatchConfig>;
   /** Puts new settings in force in this process. */
   apply: (settings: LiveSettings, matcher: Matcher, previous: LiveSettings) => void | Promise<void>;
+  /**
+   * Puts the process-local part of a valid edit of this process's own files in force (digests and alerts:
+   * their channels carry secrets, so they are read from each host's files and never published to Redis).
+   */
+  applyLocal?: (config: NewswatchConfig) => void | Promise<void>;
   /** Watch the configuration files (default true). */
   watch?: boolean;
   debounceMs?: number;
@@ -185,6 +190,7 @@ export async function startLiveConfig(options: LiveConfigOptions): Promise<LiveC
     }
     files = config.files;
     watcher?.setFiles(files);
+    await options.applyLocal?.(config);
     const next = liveSettingsOf(config);
     if (hashSettings(next) === hash) {
       log.info({ reason }, "configuration reloaded; topics and feeds unchanged");

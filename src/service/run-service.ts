@@ -5,6 +5,8 @@ import { jitterOffsetMs } from "../feeds/backoff.js";
 import { RedisFeedState } from "../feeds/redis-feed-state.js";
 import type { Logger } from "../log.js";
 import { validateQuery } from "../match/validate.js";
+import { alertTopicIds } from "../digest/alerts.js";
+import { syncDigestSchedulers } from "../queue/digest-schedulers.js";
 import { syncFeedSchedulers } from "../queue/feed-schedulers.js";
 import type { Role } from "../queue/names.js";
 import { startWorkers } from "../queue/workers.js";
@@ -82,6 +84,13 @@ export async function runService(
             (feed) => jitterOffsetMs(feed.id, feed.intervalMs),
           );
           logger.info({ feeds: upserted, removedSchedulers: removed.length }, "feed schedulers in place");
+          const digests = await syncDigestSchedulers(runtime.queues.digests, runtime.config.digests, {
+            alerts: alertTopicIds(runtime.config).length > 0,
+          });
+          logger.info(
+            { digests: digests.upserted, removedDigestSchedulers: digests.removed.length },
+            "digest schedulers in place",
+          );
         },
       });
     }
@@ -104,6 +113,12 @@ export async function runService(
       loadConfig:
         options.loadConfig ??
         (() => loadConfig(mainFile ?? "", { env: process.env, checkQuery: validateQuery })),
+      applyLocal: async (next) => {
+        const scheduleOf = (c: NewswatchConfig) => JSON.stringify([c.digests.map((d) => [d.name, d.schedule, d.timezone]), alertTopicIds(c)]);
+        const schedulesChanged = scheduleOf(next) !== scheduleOf(runtime.config);
+        runtime.config = { ...runtime.config, digests: next.digests, alerts: next.alerts };
+        if (schedulesChanged) await ownership?.upkeepIfOwner();
+      },
       apply: async (settings, matcher, previous) => {
         runtime.matcher = matcher;
         runtime.config = {

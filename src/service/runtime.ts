@@ -1,6 +1,10 @@
 import type { Redis } from "ioredis";
 import type { NewswatchConfig } from "../config/types.js";
 import { fingerprintArticle } from "../dedup/fingerprint.js";
+import { alertTopicIds } from "../digest/alerts.js";
+import { createDigestJob } from "../digest/digest-job.js";
+import { RedisAlertThrottle } from "../digest/redis-alert-throttle.js";
+import { RedisRunLock } from "../digest/redis-run-lock.js";
 import { RedisStoryIndex } from "../dedup/redis-index.js";
 import { nextPollDelayMs } from "../feeds/backoff.js";
 import { decodeFeedBytes } from "../feeds/decode.js";
@@ -18,16 +22,19 @@ import {
   type ArticlesJobData,
   type PollJobData,
   QUEUE_ARTICLES,
+  QUEUE_DIGESTS,
   QUEUE_FEEDS,
   type Role,
 } from "../queue/names.js";
+import { requestAlertRun } from "../queue/digest-schedulers.js";
 import { createQueues, type Queues } from "../queue/queues.js";
 import { connectRedis } from "../queue/redis-connection.js";
 import { RedisSeenSet } from "../queue/redis-seen-set.js";
 import type { JobContext, JobHandlers } from "../queue/workers.js";
 import { createMetrics, type NewswatchMetrics, type QueueDepths } from "../server/metrics.js";
+import { createSqlDeliveryLedger } from "../store/deliveries.js";
 import { openStore } from "../store/open-store.js";
-import type { Store } from "../store/types.js";
+import type { SqlStore } from "../store/sql-store.js";
 import { USER_AGENT } from "../version.js";
 
 /**
@@ -39,7 +46,7 @@ export interface Runtime {
   logger: Logger;
   redis: Redis;
   queues: Queues;
-  store: Store;
+  store: SqlStore;
   feedState: RedisFeedState;
   seenSet: RedisSeenSet;
   storyIndex: RedisStoryIndex;
@@ -71,7 +78,7 @@ export async function buildRuntime(
   // Compile first: a bad topic fails before any connection is opened.
   let matcher = compileTopics(config.topics, config.aliases);
   const redis = await connectRedis(config.redis.url);
-  let store: Store;
+  let store: SqlStore;
   try {
     store = await openStore(config.store.url, { logger });
   } catch (err) {
@@ -251,8 +258,25 @@ export async function buildRuntime(
             "chunk processed",
           );
           metrics.recordChunk(result);
+          // Urgent topics: ask the digester for an alert run now (a sweep every minute catches any miss).
+          const alertTopics = new Set(alertTopicIds(runtime.config));
+          if (result.newMatches.some((m) => alertTopics.has(m.topicId))) {
+            await requestAlertRun(queues.digests).catch((err) =>
+              ctx.logger.warn({ err }, "could not request an alert run; the minute sweep will send it"),
+            );
+          }
           return result;
         },
+      ),
+      digest: counted(
+        QUEUE_DIGESTS,
+        createDigestJob({
+          config: () => runtime.config,
+          ledger: createSqlDeliveryLedger(store.db, store.engine),
+          throttle: new RedisAlertThrottle(redis, prefix),
+          lock: new RedisRunLock(redis, prefix),
+          now,
+        }),
       ),
     },
     async close() {

@@ -5,10 +5,13 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChannelSpec, DigestSpec } from "../../../src/config/types.js";
+import { ALERTS_LEDGER, deliverAlerts } from "../../../src/digest/alerts.js";
 import { createChannel } from "../../../src/digest/channels/create-channel.js";
 import { messageIdFor } from "../../../src/digest/channels/email.js";
 import { deliverDigest, type RetryPolicy } from "../../../src/digest/deliver.js";
 import { createDigestJob } from "../../../src/digest/digest-job.js";
+import { RedisAlertThrottle } from "../../../src/digest/redis-alert-throttle.js";
+import { RedisRunLock } from "../../../src/digest/redis-run-lock.js";
 import type { DigestJson } from "../../../src/digest/render-json.js";
 import type { SlackMessage } from "../../../src/digest/render-slack.js";
 import { verifyWebhookSignature } from "../../../src/digest/webhook-signature.js";
@@ -19,6 +22,7 @@ import { createSqlDeliveryLedger } from "../../../src/store/deliveries.js";
 import { openStore } from "../../../src/store/open-store.js";
 import type { SqlStore } from "../../../src/store/sql-store.js";
 import type { StoredEntry } from "../../../src/store/types.js";
+import { connectTestRedis, deletePrefix, testPrefix } from "../../helpers/redis.js";
 import {
   type HttpReceiver,
   mailHeader,
@@ -38,6 +42,9 @@ const HOSTILE = '<script>alert(1)</script> sanctions "><img src=x onerror=alert(
 const SECRET = "webhook-secret";
 const INSTANT: RetryPolicy = { attemptsPerRun: 3, baseDelayMs: 1, maxDelayMs: 1, maxAttempts: 10 };
 const silent = createLogger({ level: "silent" });
+const redis = connectTestRedis();
+const redisPrefix = testPrefix("digest-delivery");
+const throttlePrefixes: string[] = [];
 
 let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
 let http: HttpReceiver;
@@ -51,6 +58,8 @@ afterAll(async () => {
   await smtp.close();
   await http.close();
   rmSync(tmp, { recursive: true, force: true });
+  for (const prefix of [redisPrefix, ...throttlePrefixes]) await deletePrefix(redis, prefix);
+  redis.disconnect();
   const client = new pg.Client({ connectionString: postgresBase });
   await client.connect();
   for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
@@ -323,17 +332,115 @@ describe.each(engines)("digest delivery ($name store)", (engine) => {
     expect(http.requests.filter((r) => r.path === `/flaky/${name}`)).toHaveLength(3);
   });
 
-  it("claims each match for one of two concurrent runs only", async () => {
+  it("claims each match once when runs overlap; any re-send carries the same delivery id", async () => {
     const name = `race-${tag}`;
     const digest = spec(name, [
       { type: "webhook", url: http.url(`/race/${name}`), headers: {}, timeoutMs: 5000 },
     ]);
+    // Without the run lock, a run may resume the delivery another run just claimed: at least once.
     const results = await Promise.all(
       [1, 2, 3].map(() => deliverDigest(digest, ports(store, digest), { retry: INSTANT })),
     );
-    const delivered = results.flatMap((r) => r.deliveries);
-    expect(delivered).toHaveLength(1);
-    expect(delivered[0]?.matches).toBe(2);
-    expect(http.requests.filter((r) => r.path === `/race/${name}`)).toHaveLength(1);
+    const ids = new Set(results.flatMap((r) => r.deliveries.map((d) => d.deliveryId)));
+    expect(ids.size).toBe(1);
+    const items = await store.db
+      .selectFrom("delivery_items")
+      .select(["delivery_id"])
+      .where("digest", "=", name)
+      .execute();
+    expect(items.map((i) => i.delivery_id)).toEqual([...ids, ...ids]);
+    const posts = http.requests.filter((r) => r.path === `/race/${name}`);
+    expect(posts.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(posts.map((r) => r.headers["x-newswatch-delivery"]))).toEqual(ids);
+  });
+
+  it("with the run lock, overlapping jobs of one digest send it once and the other is retried later", async () => {
+    const name = `locked-${tag}`;
+    const digest = spec(name, [
+      { type: "webhook", url: http.url(`/locked/${name}`), headers: {}, timeoutMs: 5000 },
+    ]);
+    const job = createDigestJob({
+      config: () => ({ digests: [digest], topics: [], alerts: { maxPerHour: 10, deliver: [] } }),
+      ledger: createSqlDeliveryLedger(store.db, store.engine),
+      throttle: { reserve: async () => 0 },
+      lock: new RedisRunLock(redis, redisPrefix),
+      now: () => new Date(),
+      sleep: async () => {},
+      retry: INSTANT,
+    });
+    const outcomes = await Promise.allSettled([1, 2, 3].map(() => job({ digest: name }, { logger: silent })));
+    const fulfilled = outcomes.filter((o) => o.status === "fulfilled");
+    const rejected = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : []));
+    expect(fulfilled).toHaveLength(1);
+    expect(rejected).toHaveLength(2);
+    for (const err of rejected)
+      expect(isNewswatchError(err) && err.retryable && /another run/.test(err.message)).toBe(true);
+    expect(http.requests.filter((r) => r.path === `/locked/${name}`)).toHaveLength(1);
+    // The lock is released after the run: the next run goes ahead (and finds nothing new).
+    expect((await job({ digest: name }, { logger: silent })).status).toBe("empty");
+  });
+  it("alerts immediate topics within the hourly budget through alerts.deliver; the overflow waits for the digest", async () => {
+    const at = (minute: number) => `2026-03-01T07:${String(minute).padStart(2, "0")}:00.000Z`;
+    await store.saveChunk([
+      entry(article(`b1-${tag}`, "Alert one", "Wire", at(10)), `alert-1-${tag}`, ["russia-dprk"], "one"),
+      entry(article(`b2-${tag}`, "Alert two", "Wire", at(20)), `alert-2-${tag}`, ["russia-dprk"], "two"),
+      entry(article(`b3-${tag}`, "Alert three", "Wire", at(25)), `alert-3-${tag}`, ["russia-dprk"], "three"),
+      entry(
+        article(`b4-${tag}`, "Not an alert topic", "Wire", at(26)),
+        `alert-4-${tag}`,
+        ["sanctions"],
+        "four",
+      ),
+    ]);
+    const config = {
+      topics: [
+        { id: "russia-dprk", name: "Russia–DPRK", query: "x", alert: "immediate" as const, minScore: 0 },
+        { id: "sanctions", name: "Sanctions", query: "y", alert: "digest" as const, minScore: 0 },
+      ],
+      alerts: {
+        maxPerHour: 2,
+        deliver: [{ type: "slack" as const, url: http.url(`/alerts/${tag}`), timeoutMs: 5000 }],
+      },
+    };
+    // One throttle per engine: both engines' runs alert the same topic in the same hour.
+    const throttlePrefix = `${redisPrefix}-${engine.name}`;
+    throttlePrefixes.push(throttlePrefix);
+    const alertPorts = {
+      ledger: createSqlDeliveryLedger(store.db, store.engine),
+      channels: config.alerts.deliver.map((c) => createChannel(c)),
+      now: () => new Date(at(30)),
+      sleep: async () => {},
+      throttle: new RedisAlertThrottle(redis, throttlePrefix),
+    };
+    const first = await deliverAlerts(config, alertPorts, { retry: INSTANT });
+    expect(first.status).toBe("delivered");
+    expect(first.skipped).toBe(1);
+    const posts = http.requests.filter((r) => r.path === `/alerts/${tag}`);
+    expect(posts).toHaveLength(1);
+    const text = (JSON.parse(posts[0]?.body ?? "{}") as SlackMessage).blocks
+      .flatMap((b) => (b.type === "section" ? [b.text.text] : []))
+      .join("\n");
+    // Same scores: the newest two within the hour; the older seeded matches are outside the alert window.
+    expect(text).toContain("Alert three");
+    expect(text).toContain("Alert two");
+    expect(text).not.toContain("Alert one");
+    expect(text).not.toContain("Not an alert topic");
+    expect((await deliverAlerts(config, alertPorts, { retry: INSTANT })).status).toBe("empty");
+    expect(http.requests.filter((r) => r.path === `/alerts/${tag}`)).toHaveLength(1);
+    const skippedRows = await store.db
+      .selectFrom("deliveries")
+      .select(["channel", "status"])
+      .where("digest", "=", ALERTS_LEDGER)
+      .where("status", "=", "skipped")
+      .execute();
+    expect(skippedRows).toEqual([{ channel: "throttled", status: "skipped" }]);
+
+    // Alerts do not consume digests: a digest still carries every match, the alerted ones included.
+    const name = `after-alerts-${tag}`;
+    const digest = spec(name, [
+      { type: "webhook", url: http.url(`/digest/${name}`), headers: {}, timeoutMs: 5000 },
+    ]);
+    const result = await deliverDigest(digest, ports(store, digest), { retry: INSTANT });
+    expect(result.deliveries[0]?.matches).toBe(6);
   });
 });

@@ -84,53 +84,72 @@ afterAll(() => {
 const run = (...args: string[]) =>
   runCli([...args, "--config", configFile], { env: { LOG_LEVEL: "warn", DATABASE_URL: "" } });
 
+// Each test spawns the real command through tsx, which takes seconds on a busy machine.
+const CLI_TEST_TIMEOUT_MS = 120_000;
+
 describe("newswatch digest", () => {
-  it("--dry-run prints the digest in Markdown and marks nothing sent", async () => {
-    const first = await run("digest", "desk", "--dry-run");
-    expect(first.code).toBe(0);
-    expect(first.stdout).toContain("# newswatch digest desk");
-    expect(first.stdout).toContain("## Russia–North Korea (1)");
-    expect(first.stdout).toContain("[Lavrov arrives in Pyongyang](https://news.example.org/a1)");
-    expect(first.stdout).toContain("New \\*sanctions\\* \\<b\\>announced\\</b\\>");
-    const again = await run("digest", "desk", "--dry-run");
-    // Same content again (only the generation time may differ): nothing was claimed.
-    const withoutTime = (s: string) => s.replace(/^\S+ \S+ [+-]\d\d\\?:\d\d · /m, "");
-    expect(withoutTime(again.stdout)).toBe(withoutTime(first.stdout));
-    expect(() => readdirSync(outDir)).toThrow();
-  });
+  it(
+    "--dry-run prints the digest in Markdown and marks nothing sent",
+    async () => {
+      const first = await run("digest", "desk", "--dry-run");
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain("# newswatch digest desk");
+      expect(first.stdout).toContain("## Russia–North Korea (1)");
+      expect(first.stdout).toContain("[Lavrov arrives in Pyongyang](https://news.example.org/a1)");
+      expect(first.stdout).toContain("New \\*sanctions\\* \\<b\\>announced\\</b\\>");
+      const again = await run("digest", "desk", "--dry-run");
+      // Same content again (only the generation time may differ): nothing was claimed.
+      const withoutTime = (s: string) => s.replace(/^\S+ \S+ [+-]\d\d\\?:\d\d · /m, "");
+      expect(withoutTime(again.stdout)).toBe(withoutTime(first.stdout));
+      expect(() => readdirSync(outDir)).toThrow();
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it("--format html prints the HTML e-mail", async () => {
-    const result = await run("digest", "desk", "--dry-run", "--format", "html");
-    expect(result.code).toBe(0);
-    expect(result.stdout.startsWith("<!DOCTYPE html>")).toBe(true);
-    expect(result.stdout).toContain("New *sanctions* &lt;b&gt;announced&lt;/b&gt;");
-  });
+  it(
+    "--format html prints the HTML e-mail",
+    async () => {
+      const result = await run("digest", "desk", "--dry-run", "--format", "html");
+      expect(result.code).toBe(0);
+      expect(result.stdout.startsWith("<!DOCTYPE html>")).toBe(true);
+      expect(result.stdout).toContain("New *sanctions* &lt;b&gt;announced&lt;/b&gt;");
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it("delivers through the digest's channels once; the next run finds nothing new", async () => {
-    const first = await run("digest", "desk");
-    expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(
-      /^digest desk: delivery desk-[0-9a-f]{24}, 2 stories \(2 matches\)\n {2}file:[0-9a-f]{12} +sent\n$/,
-    );
-    const files = readdirSync(outDir);
-    expect(files).toHaveLength(1);
-    expect(readFileSync(path.join(outDir, files[0] ?? ""), "utf8")).toContain(
-      "[Lavrov arrives in Pyongyang](https://news.example.org/a1)",
-    );
+  it(
+    "delivers through the digest's channels once; the next run finds nothing new",
+    async () => {
+      const first = await run("digest", "desk");
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(
+        /^digest desk: delivery desk-[0-9a-f]{24}, 2 stories \(2 matches\)\n {2}file:[0-9a-f]{12} +sent\n$/,
+      );
+      const files = readdirSync(outDir);
+      expect(files).toHaveLength(1);
+      expect(readFileSync(path.join(outDir, files[0] ?? ""), "utf8")).toContain(
+        "[Lavrov arrives in Pyongyang](https://news.example.org/a1)",
+      );
 
-    const second = await run("digest", "desk");
-    expect(second.code).toBe(0);
-    expect(second.stdout).toBe("digest desk: nothing new, nothing sent\n");
-    const dry = await run("digest", "desk", "--dry-run");
-    expect(dry.stdout).toContain("No new stories");
-  });
+      const second = await run("digest", "desk");
+      expect(second.code).toBe(0);
+      expect(second.stdout).toBe("digest desk: nothing new, nothing sent\n");
+      const dry = await run("digest", "desk", "--dry-run");
+      expect(dry.stdout).toContain("No new stories");
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it("refuses an unknown digest or format with exit code 1", async () => {
-    const unknown = await run("digest", "evening");
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('no digest named "evening" (configured: desk)');
-    const format = await run("digest", "desk", "--dry-run", "--format", "pdf");
-    expect(format.code).toBe(1);
-    expect(format.stderr).toContain("--format must be one of markdown, text, html, json");
-  });
+  it(
+    "refuses an unknown digest or format with exit code 1",
+    async () => {
+      const unknown = await run("digest", "evening");
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('no digest named "evening" (configured: desk)');
+      const format = await run("digest", "desk", "--dry-run", "--format", "pdf");
+      expect(format.code).toBe(1);
+      expect(format.stderr).toContain("--format must be one of markdown, text, html, json");
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 });
