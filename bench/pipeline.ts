@@ -27,7 +27,9 @@ function toArticles(n: number, tag: string): Article[] {
   const items = readNewsFile("rss-link-db-2023-09.jsonl.gz").slice(0, n);
   return items.map((item, i) => {
     const url = item.url ?? `https://bench.invalid/${tag}/${i}`;
-    const published = item.date ? new Date(item.date.replace(" ", "T")).toISOString() : "2023-09-01T00:00:00.000Z";
+    const published = item.date
+      ? new Date(item.date.replace(" ", "T")).toISOString()
+      : "2023-09-01T00:00:00.000Z";
     return {
       id: createHash("sha1").update(`${tag}\n${item.id}`).digest("hex"),
       feedId: `bench-${item.source}`.slice(0, 40),
@@ -56,7 +58,12 @@ async function deletePrefix(redis: Redis): Promise<void> {
 }
 
 /** Pushes `payloads` through a fresh queue with one worker of concurrency `concurrency`; returns seconds. */
-async function throughQueue<T>(name: string, payloads: T[], handler: (data: T) => Promise<unknown>, concurrency: number): Promise<number> {
+async function throughQueue<T>(
+  name: string,
+  payloads: T[],
+  handler: (data: T) => Promise<unknown>,
+  concurrency: number,
+): Promise<number> {
   const connection = new Redis({ maxRetriesPerRequest: null });
   const queue = new Queue(name, { connection, prefix: `{${prefix}}` });
   let done = 0;
@@ -105,17 +112,33 @@ async function main(): Promise<void> {
     });
     const run = (articles: Article[]) =>
       processChunk(articles, {
-        assignStories: (list) => index.assignStories(list.map((article) => ({ article, fingerprint: fingerprintArticle(article) })), new Date("2023-10-01T00:00:00Z")),
+        assignStories: (list) =>
+          index.assignStories(
+            list.map((article) => ({ article, fingerprint: fingerprintArticle(article) })),
+            new Date("2023-10-01T00:00:00Z"),
+          ),
         matchArticle: (input) => matcher.matchArticle(input),
         saveChunk: (entries) => store.saveChunk(entries),
       });
     return { run, store };
   };
 
-  console.log(`pipeline bench: ${N} news articles, ${config.topics.length} topics, SQLite store, Redis dedup; node ${process.version}`);
+  console.log(
+    `pipeline bench: ${N} news articles, ${config.topics.length} topics, SQLite store, Redis dedup; node ${process.version}`,
+  );
   try {
-    const ceiling = await throughQueue("empty", Array.from({ length: N }, () => ({})), async () => null, 1);
-    const ceilingParallel = await throughQueue("empty-parallel", Array.from({ length: N }, () => ({})), async () => null, 100);
+    const ceiling = await throughQueue(
+      "empty",
+      Array.from({ length: N }, () => ({})),
+      async () => null,
+      1,
+    );
+    const ceilingParallel = await throughQueue(
+      "empty-parallel",
+      Array.from({ length: N }, () => ({})),
+      async () => null,
+      100,
+    );
     const naiveStages = await stages("naive");
     const naiveArticles = toArticles(N, "naive");
     const naive = await throughQueue("naive", naiveArticles, (article) => naiveStages.run([article]), 1);
@@ -130,9 +153,15 @@ async function main(): Promise<void> {
     console.log("| run (one worker, concurrency 1) | articles/s | vs BullMQ empty-job ceiling |");
     console.log("|---|---:|---:|");
     console.log(`| BullMQ empty jobs (1 job per article, no work) | ${rate(ceiling)} | 1.00 |`);
-    console.log(`| BullMQ empty jobs, concurrency 100 (for reference) | ${rate(ceilingParallel)} | ${(rate(ceilingParallel) / rate(ceiling)).toFixed(2)} |`);
-    console.log(`| naive: 1 job per article, dedup+match+store | ${rate(naive)} | ${(rate(naive) / rate(ceiling)).toFixed(2)} |`);
-    console.log(`| newswatch: chunks of 100, dedup+match+store | ${rate(ours)} | ${(rate(ours) / rate(ceiling)).toFixed(2)} |`);
+    console.log(
+      `| BullMQ empty jobs, concurrency 100 (for reference) | ${rate(ceilingParallel)} | ${(rate(ceilingParallel) / rate(ceiling)).toFixed(2)} |`,
+    );
+    console.log(
+      `| naive: 1 job per article, dedup+match+store | ${rate(naive)} | ${(rate(naive) / rate(ceiling)).toFixed(2)} |`,
+    );
+    console.log(
+      `| newswatch: chunks of 100, dedup+match+store | ${rate(ours)} | ${(rate(ours) / rate(ceiling)).toFixed(2)} |`,
+    );
     console.log("");
     console.log(`chunked vs naive: ${(rate(ours) / rate(naive)).toFixed(1)}x`);
   } finally {

@@ -10,7 +10,11 @@ program
   .name("newswatch")
   .description("Self-hosted news monitoring: feeds in, matched stories out as alerts and digests.")
   .version(VERSION)
-  .option("--config <file>", "configuration file (env NEWSWATCH_CONFIG)", process.env.NEWSWATCH_CONFIG ?? "config/newswatch.yaml")
+  .option(
+    "--config <file>",
+    "configuration file (env NEWSWATCH_CONFIG)",
+    process.env.NEWSWATCH_CONFIG ?? "config/newswatch.yaml",
+  )
   .showHelpAfterError();
 
 // -- command registrations (one line each) --

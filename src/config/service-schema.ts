@@ -88,7 +88,13 @@ export function readDedup(reader: ConfigReader, section: Occurrence | undefined)
   const keys =
     section === undefined
       ? undefined
-      : reader.section(section.field, ["window", "story_window", "jaccard", "title_similarity", "jaccard_alone"]);
+      : reader.section(section.field, [
+          "window",
+          "story_window",
+          "jaccard",
+          "title_similarity",
+          "jaccard_alone",
+        ]);
   return {
     windowMs:
       optionalKey(keys, "window", (f) => positiveDuration(reader, f)) ?? CONFIG_DEFAULTS.dedupWindowMs,

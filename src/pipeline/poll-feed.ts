@@ -1,4 +1,4 @@
-import { isNewswatchError, errorMessage, type ErrorCode } from "../errors.js";
+import { type ErrorCode, errorMessage, isNewswatchError } from "../errors.js";
 import type { Article, ConditionalState, FeedSpec, FetchOutcome } from "../feeds/types.js";
 import { chunkArticles } from "./chunks.js";
 
@@ -6,10 +6,18 @@ import { chunkArticles } from "./chunks.js";
 // Every port comes in as a parameter, so the job is testable with small fakes and a fixed clock.
 
 export interface PollPorts {
-  fetchFeed(url: string, conditional: ConditionalState, options: { timeoutMs: number; maxBytes: number }): Promise<FetchOutcome>;
+  fetchFeed(
+    url: string,
+    conditional: ConditionalState,
+    options: { timeoutMs: number; maxBytes: number },
+  ): Promise<FetchOutcome>;
   decode(body: Buffer, contentType: string | undefined): string;
   parse(xml: string, feedUrl: string): Promise<{ items: import("../feeds/types.js").RawItem[] }>;
-  normalise(raw: import("../feeds/types.js").RawItem, feed: { id: string; name: string; url: string }, now: Date): Article | null;
+  normalise(
+    raw: import("../feeds/types.js").RawItem,
+    feed: { id: string; name: string; url: string },
+    now: Date,
+  ): Article | null;
   state: {
     getConditional(feedId: string): Promise<ConditionalState>;
     setConditional(feedId: string, state: ConditionalState): Promise<void>;
@@ -18,7 +26,10 @@ export interface PollPorts {
     setBackoffUntil(feedId: string, until: Date | undefined): Promise<void>;
     /** For `newswatch feeds`: when the next poll is expected. */
     setNextPoll(feedId: string, at: Date): Promise<void>;
-    recordSuccess(feedId: string, r: { at: Date; items: number; newArticles: number; status: "ok" | "not-modified" }): Promise<void>;
+    recordSuccess(
+      feedId: string,
+      r: { at: Date; items: number; newArticles: number; status: "ok" | "not-modified" },
+    ): Promise<void>;
     recordFailure(feedId: string, r: { at: Date; error: { code: string; message: string } }): Promise<number>;
   };
   seen: {
@@ -54,12 +65,26 @@ export interface PollResult {
 
 function isInfrastructureError(err: unknown): boolean {
   // Our own Redis or queue failing is not the feed's fault: let the job retry instead of blaming the feed.
-  return isNewswatchError(err) ? err.code === "NW_REDIS_UNREACHABLE" : /Connection is closed|ECONNREFUSED 127|MaxRetriesPerRequest/.test(errorMessage(err));
+  return isNewswatchError(err)
+    ? err.code === "NW_REDIS_UNREACHABLE"
+    : /Connection is closed|ECONNREFUSED 127|MaxRetriesPerRequest/.test(errorMessage(err));
 }
 
-export async function pollFeed(feed: FeedSpec, ports: PollPorts, options: { force?: boolean } = {}): Promise<PollResult> {
+export async function pollFeed(
+  feed: FeedSpec,
+  ports: PollPorts,
+  options: { force?: boolean } = {},
+): Promise<PollResult> {
   const started = ports.now();
-  const base = { feedId: feed.id, feedName: feed.name, url: feed.url, items: 0, newArticles: 0, updatedArticles: 0, chunkJobIds: [] as string[] };
+  const base = {
+    feedId: feed.id,
+    feedName: feed.name,
+    url: feed.url,
+    items: 0,
+    newArticles: 0,
+    updatedArticles: 0,
+    chunkJobIds: [] as string[],
+  };
   const elapsed = () => ports.now().getTime() - started.getTime();
 
   if (!options.force) {
@@ -76,9 +101,17 @@ export async function pollFeed(feed: FeedSpec, ports: PollPorts, options: { forc
   let itemCount = 0;
   try {
     const conditional = await ports.state.getConditional(feed.id);
-    outcome = await ports.fetchFeed(feed.url, conditional, { timeoutMs: feed.timeoutMs, maxBytes: feed.maxBytes });
+    outcome = await ports.fetchFeed(feed.url, conditional, {
+      timeoutMs: feed.timeoutMs,
+      maxBytes: feed.maxBytes,
+    });
     if (outcome.kind === "not-modified") {
-      await ports.state.recordSuccess(feed.id, { at: ports.now(), items: 0, newArticles: 0, status: "not-modified" });
+      await ports.state.recordSuccess(feed.id, {
+        at: ports.now(),
+        items: 0,
+        newArticles: 0,
+        status: "not-modified",
+      });
       await ports.state.setBackoffUntil(feed.id, undefined);
       const nextPollAt = new Date(ports.now().getTime() + feed.intervalMs);
       await ports.state.setNextPoll(feed.id, nextPollAt);
@@ -90,7 +123,11 @@ export async function pollFeed(feed: FeedSpec, ports: PollPorts, options: { forc
     const firstSeen = ports.now();
     articles = [];
     for (const raw of parsed.items) {
-      const article = ports.normalise(raw, { id: feed.id, name: feed.name, url: outcome.finalUrl }, firstSeen);
+      const article = ports.normalise(
+        raw,
+        { id: feed.id, name: feed.name, url: outcome.finalUrl },
+        firstSeen,
+      );
       if (article) articles.push(article);
     }
   } catch (err) {
@@ -103,7 +140,14 @@ export async function pollFeed(feed: FeedSpec, ports: PollPorts, options: { forc
     const nextPollAt = new Date(ports.now().getTime() + ports.nextDelayMs(feed, failuresInRow, retryAfterMs));
     await ports.state.setBackoffUntil(feed.id, nextPollAt);
     await ports.state.setNextPoll(feed.id, nextPollAt);
-    return { ...base, status: "failed", error, failuresInRow, nextPollAt: nextPollAt.toISOString(), durationMs: elapsed() };
+    return {
+      ...base,
+      status: "failed",
+      error,
+      failuresInRow,
+      nextPollAt: nextPollAt.toISOString(),
+      durationMs: elapsed(),
+    };
   }
 
   const { fresh, changed } = await ports.seen.filterUnseen(articles);
@@ -112,8 +156,17 @@ export async function pollFeed(feed: FeedSpec, ports: PollPorts, options: { forc
   // Only now, with the articles safely queued, are they marked as seen (a crash before this re-emits them).
   await ports.seen.markSeen(toSend);
   // Validators are kept with the URL that issued them (after redirects), so they are never sent elsewhere.
-  await ports.state.setConditional(feed.id, { url: outcome.finalUrl, etag: outcome.etag, lastModified: outcome.lastModified });
-  await ports.state.recordSuccess(feed.id, { at: ports.now(), items: itemCount, newArticles: fresh.length, status: "ok" });
+  await ports.state.setConditional(feed.id, {
+    url: outcome.finalUrl,
+    etag: outcome.etag,
+    lastModified: outcome.lastModified,
+  });
+  await ports.state.recordSuccess(feed.id, {
+    at: ports.now(),
+    items: itemCount,
+    newArticles: fresh.length,
+    status: "ok",
+  });
   await ports.state.setBackoffUntil(feed.id, undefined);
   const nextPollAt = new Date(ports.now().getTime() + feed.intervalMs);
   await ports.state.setNextPoll(feed.id, nextPollAt);

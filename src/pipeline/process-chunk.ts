@@ -28,7 +28,15 @@ export interface ChunkResult {
   newStories: number;
   duplicates: { sameArticle: number; nearDuplicate: number };
   /** (topic, story) matches created by this chunk. */
-  newMatches: Array<{ topicId: string; storyId: string; articleId: string; score: number; title: string; source: string; url: string }>;
+  newMatches: Array<{
+    topicId: string;
+    storyId: string;
+    articleId: string;
+    score: number;
+    title: string;
+    source: string;
+    url: string;
+  }>;
 }
 
 export function toMatchInput(article: Article): MatchInput {
@@ -49,7 +57,12 @@ export async function processChunk(articles: Article[], ports: ProcessPorts): Pr
   const duplicates = { sameArticle: 0, nearDuplicate: 0 };
   let newStories = 0;
   for (const article of articles) {
-    const decision = byId.get(article.id) ?? { articleId: article.id, storyId: article.id, isNewStory: true, kind: "new" as const };
+    const decision = byId.get(article.id) ?? {
+      articleId: article.id,
+      storyId: article.id,
+      isNewStory: true,
+      kind: "new" as const,
+    };
     if (decision.kind === "same-article") duplicates.sameArticle++;
     if (decision.kind === "near-duplicate") duplicates.nearDuplicate++;
     if (decision.isNewStory) newStories++;

@@ -1,6 +1,13 @@
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import { type ArticlesJobData, type DigestJobData, type PollJobData, QUEUE_ARTICLES, QUEUE_DIGESTS, QUEUE_FEEDS } from "./names.js";
+import {
+  type ArticlesJobData,
+  type DigestJobData,
+  type PollJobData,
+  QUEUE_ARTICLES,
+  QUEUE_DIGESTS,
+  QUEUE_FEEDS,
+} from "./names.js";
 
 export interface Queues {
   feeds: Queue<PollJobData>;

@@ -51,7 +51,10 @@ export class RedisSeenSet {
       inThisBatch.add(identity);
       inThisBatch.add(keys[2 * i] ?? "");
       if (byGuid == null && byUrl == null) result.fresh.push(article);
-      else if ((byGuid ?? byUrl) !== contentDigestOf(article) && (byUrl ?? byGuid) !== contentDigestOf(article))
+      else if (
+        (byGuid ?? byUrl) !== contentDigestOf(article) &&
+        (byUrl ?? byGuid) !== contentDigestOf(article)
+      )
         result.changed.push(article);
       else result.unchanged++;
     });

@@ -2,7 +2,15 @@ import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { isNewswatchError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { type ArticlesJobData, type DigestJobData, type PollJobData, QUEUE_ARTICLES, QUEUE_DIGESTS, QUEUE_FEEDS, type Role } from "./names.js";
+import {
+  type ArticlesJobData,
+  type DigestJobData,
+  type PollJobData,
+  QUEUE_ARTICLES,
+  QUEUE_DIGESTS,
+  QUEUE_FEEDS,
+  type Role,
+} from "./names.js";
 import { bullPrefix } from "./queues.js";
 
 export interface JobContext {
@@ -35,7 +43,11 @@ function wrap<T>(queue: string, handler: (data: T, ctx: JobContext) => Promise<u
     const started = Date.now();
     const log = logger.child({ queue, jobId: job.id, attempt: job.attemptsMade + 1 });
     try {
-      const result = await handler(job.data, { jobId: job.id ?? "", attempt: job.attemptsMade + 1, logger: log });
+      const result = await handler(job.data, {
+        jobId: job.id ?? "",
+        attempt: job.attemptsMade + 1,
+        logger: log,
+      });
       return result;
     } catch (err) {
       const durationMs = Date.now() - started;
@@ -49,7 +61,13 @@ function wrap<T>(queue: string, handler: (data: T, ctx: JobContext) => Promise<u
   };
 }
 
-export function startWorkers(connection: Redis, prefix: string, roles: readonly Role[], handlers: JobHandlers, options: WorkerOptions): RunningWorkers {
+export function startWorkers(
+  connection: Redis,
+  prefix: string,
+  roles: readonly Role[],
+  handlers: JobHandlers,
+  options: WorkerOptions,
+): RunningWorkers {
   const common = { connection, prefix: bullPrefix(prefix), autorun: true };
   const workers: Worker[] = [];
   if (roles.includes("poller")) {
@@ -62,10 +80,14 @@ export function startWorkers(connection: Redis, prefix: string, roles: readonly 
   }
   if (roles.includes("processor")) {
     workers.push(
-      new Worker<ArticlesJobData>(QUEUE_ARTICLES, wrap(QUEUE_ARTICLES, handlers.processArticles, options.logger), {
-        ...common,
-        concurrency: options.concurrency.process,
-      }),
+      new Worker<ArticlesJobData>(
+        QUEUE_ARTICLES,
+        wrap(QUEUE_ARTICLES, handlers.processArticles, options.logger),
+        {
+          ...common,
+          concurrency: options.concurrency.process,
+        },
+      ),
     );
   }
   if (roles.includes("digester") && handlers.digest) {
@@ -91,8 +113,14 @@ export function startWorkers(connection: Redis, prefix: string, roles: readonly 
       const outcome = await Promise.race([graceful.then(() => "closed" as const), timeout]);
       if (timer) clearTimeout(timer);
       if (outcome === "timeout") {
-        options.logger.warn({ timeoutMs }, "jobs still running at shutdown; forcing close (they will be retried)");
-        await Promise.race([Promise.all(workers.map((w) => w.close(true))), new Promise((r) => setTimeout(r, 1000))]);
+        options.logger.warn(
+          { timeoutMs },
+          "jobs still running at shutdown; forcing close (they will be retried)",
+        );
+        await Promise.race([
+          Promise.all(workers.map((w) => w.close(true))),
+          new Promise((r) => setTimeout(r, 1000)),
+        ]);
       }
     },
   };

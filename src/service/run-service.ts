@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { loadConfig } from "../config/load.js";
 import type { NewswatchConfig } from "../config/types.js";
+import { alertTopicIds } from "../digest/alerts.js";
 import { jitterOffsetMs } from "../feeds/backoff.js";
 import { RedisFeedState } from "../feeds/redis-feed-state.js";
 import type { Logger } from "../log.js";
 import { validateQuery } from "../match/validate.js";
-import { alertTopicIds } from "../digest/alerts.js";
 import { syncDigestSchedulers } from "../queue/digest-schedulers.js";
 import { syncFeedSchedulers } from "../queue/feed-schedulers.js";
 import type { Role } from "../queue/names.js";
@@ -114,7 +114,8 @@ export async function runService(
         options.loadConfig ??
         (() => loadConfig(mainFile ?? "", { env: process.env, checkQuery: validateQuery })),
       applyLocal: async (next) => {
-        const scheduleOf = (c: NewswatchConfig) => JSON.stringify([c.digests.map((d) => [d.name, d.schedule, d.timezone]), alertTopicIds(c)]);
+        const scheduleOf = (c: NewswatchConfig) =>
+          JSON.stringify([c.digests.map((d) => [d.name, d.schedule, d.timezone]), alertTopicIds(c)]);
         const schedulesChanged = scheduleOf(next) !== scheduleOf(runtime.config);
         runtime.config = { ...runtime.config, digests: next.digests, alerts: next.alerts };
         if (schedulesChanged) await ownership?.upkeepIfOwner();

@@ -1,11 +1,11 @@
 import type { Redis } from "ioredis";
 import type { NewswatchConfig } from "../config/types.js";
 import { fingerprintArticle } from "../dedup/fingerprint.js";
+import { RedisStoryIndex } from "../dedup/redis-index.js";
 import { alertTopicIds } from "../digest/alerts.js";
 import { createDigestJob } from "../digest/digest-job.js";
 import { RedisAlertThrottle } from "../digest/redis-alert-throttle.js";
 import { RedisRunLock } from "../digest/redis-run-lock.js";
-import { RedisStoryIndex } from "../dedup/redis-index.js";
 import { nextPollDelayMs } from "../feeds/backoff.js";
 import { decodeFeedBytes } from "../feeds/decode.js";
 import { fetchFeed } from "../feeds/fetch.js";
@@ -18,6 +18,7 @@ import { compileTopics, type Matcher } from "../match/matcher.js";
 import { chunkJobId } from "../pipeline/chunks.js";
 import { type PollPorts, type PollResult, pollFeed } from "../pipeline/poll-feed.js";
 import { type ChunkResult, processChunk } from "../pipeline/process-chunk.js";
+import { requestAlertRun } from "../queue/digest-schedulers.js";
 import {
   type ArticlesJobData,
   type PollJobData,
@@ -26,7 +27,6 @@ import {
   QUEUE_FEEDS,
   type Role,
 } from "../queue/names.js";
-import { requestAlertRun } from "../queue/digest-schedulers.js";
 import { createQueues, type Queues } from "../queue/queues.js";
 import { connectRedis } from "../queue/redis-connection.js";
 import { RedisSeenSet } from "../queue/redis-seen-set.js";

@@ -41,15 +41,34 @@ function article(n: number, title: string, text: string): Article {
 describe("a crash between the story index and the store", () => {
   it("loses no article and stores no match twice when the chunk is retried", async () => {
     const store = await openStore("sqlite::memory:");
-    const index = new RedisStoryIndex(redis, prefix, { windowMs: 86_400_000, storyWindowMs: 72 * 3_600_000, thresholds: DEFAULT_DEDUP_THRESHOLDS });
-    const matcher = compileTopics([{ id: "visits", name: "Visits", query: "Lavrov AND Pyongyang", alert: "digest", minScore: 0 }], {});
+    const index = new RedisStoryIndex(redis, prefix, {
+      windowMs: 86_400_000,
+      storyWindowMs: 72 * 3_600_000,
+      thresholds: DEFAULT_DEDUP_THRESHOLDS,
+    });
+    const matcher = compileTopics(
+      [{ id: "visits", name: "Visits", query: "Lavrov AND Pyongyang", alert: "digest", minScore: 0 }],
+      {},
+    );
     const chunk = [
-      article(1, "Lavrov arrives in Pyongyang for talks", "Russia's foreign minister Sergei Lavrov arrived in Pyongyang on Friday for two days of talks with North Korean officials."),
-      article(2, "Rain expected across the south", "Forecasters expect heavy rain across southern regions over the weekend with local flooding possible."),
+      article(
+        1,
+        "Lavrov arrives in Pyongyang for talks",
+        "Russia's foreign minister Sergei Lavrov arrived in Pyongyang on Friday for two days of talks with North Korean officials.",
+      ),
+      article(
+        2,
+        "Rain expected across the south",
+        "Forecasters expect heavy rain across southern regions over the weekend with local flooding possible.",
+      ),
     ];
     let crash = true;
     const ports: ProcessPorts = {
-      assignStories: (articles) => index.assignStories(articles.map((a) => ({ article: a, fingerprint: fingerprintArticle(a) })), new Date("2026-11-27T07:00:00Z")),
+      assignStories: (articles) =>
+        index.assignStories(
+          articles.map((a) => ({ article: a, fingerprint: fingerprintArticle(a) })),
+          new Date("2026-11-27T07:00:00Z"),
+        ),
       matchArticle: (input) => matcher.matchArticle(input),
       saveChunk: async (entries) => {
         if (crash) throw new Error("process killed");

@@ -48,7 +48,8 @@ const eucKr = iconv.encode(
   "euc-kr",
 );
 
-const requests: Array<{ path: string; ifNoneMatch?: string; ifModifiedSince?: string; userAgent?: string }> = [];
+const requests: Array<{ path: string; ifNoneMatch?: string; ifModifiedSince?: string; userAgent?: string }> =
+  [];
 let server: http.Server;
 let base = "";
 
@@ -78,14 +79,20 @@ beforeAll(async () => {
         return serveWithEtag(rss, "application/rss+xml; charset=utf-8");
       case "/atom.xml":
         if (req.headers["if-modified-since"] === lastModified) return void res.writeHead(304).end();
-        return void res.writeHead(200, { "Content-Type": "application/atom+xml", "Last-Modified": lastModified }).end(atom);
+        return void res
+          .writeHead(200, { "Content-Type": "application/atom+xml", "Last-Modified": lastModified })
+          .end(atom);
       case "/ru.xml":
         // No charset in the header: the XML declaration says windows-1251.
         return serveWithEtag(cp1251, "text/xml");
       case "/kr.xml":
         return serveWithEtag(eucKr, "application/xml; charset=EUC-KR");
       case "/broken.xml":
-        return void res.writeHead(200, { "Content-Type": "text/xml" }).end("<html><head><title>Sign in</title></head><body><p>Please log in to read this page.</p></body></html>");
+        return void res
+          .writeHead(200, { "Content-Type": "text/xml" })
+          .end(
+            "<html><head><title>Sign in</title></head><body><p>Please log in to read this page.</p></body></html>",
+          );
       default:
         return void res.writeHead(404).end("not found");
     }
@@ -142,11 +149,21 @@ describe("run --once", () => {
     try {
       const matches = await store.listMatches({ topic: "russia-dprk" });
       const titles = matches.map((m) => m.title).sort();
-      expect(titles).toEqual(["Lavrov arrives in Pyongyang for talks with North Korea", "Лавров прибыл в Пхеньян", "북한과 러시아 외무장관 회담"].sort());
+      expect(titles).toEqual(
+        [
+          "Lavrov arrives in Pyongyang for talks with North Korea",
+          "Лавров прибыл в Пхеньян",
+          "북한과 러시아 외무장관 회담",
+        ].sort(),
+      );
       const sanctions = await store.listMatches({ topic: "sanctions" });
-      expect(sanctions.map((m) => m.title)).toEqual(["New UN sanctions report names North Korean coal shipments"]);
+      expect(sanctions.map((m) => m.title)).toEqual([
+        "New UN sanctions report names North Korean coal shipments",
+      ]);
       // Tracking parameters never reach the stored canonical identity, but the link itself is kept.
-      expect(matches.find((m) => m.title.startsWith("Lavrov"))?.url).toBe("http://example.test/a1?utm_source=rss");
+      expect(matches.find((m) => m.title.startsWith("Lavrov"))?.url).toBe(
+        "http://example.test/a1?utm_source=rss",
+      );
     } finally {
       await store.close();
     }

@@ -27,9 +27,11 @@ async function freePort(): Promise<number> {
 beforeAll(async () => {
   server = http.createServer((_req, res) => {
     polls++;
-    res.writeHead(200, { "Content-Type": "application/rss+xml" }).end(
-      `<rss version="2.0"><channel><title>T</title><item><title>Item ${polls}</title><link>http://t.test/${polls}</link></item></channel></rss>`,
-    );
+    res
+      .writeHead(200, { "Content-Type": "application/rss+xml" })
+      .end(
+        `<rss version="2.0"><channel><title>T</title><item><title>Item ${polls}</title><link>http://t.test/${polls}</link></item></channel></rss>`,
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -58,10 +60,14 @@ afterAll(async () => {
 
 describe("run", () => {
   it("polls on schedule and exits 0 on SIGTERM after draining", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "run", "--config", configFile], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/cli/main.ts", "run", "--config", configFile],
+      {
+        cwd: repoRoot,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (c) => {
       stderr += c;

@@ -43,21 +43,41 @@ describe("RedisSeenSet", () => {
 
   it("knows an item by its canonical URL when another feed carries it", async () => {
     const seen = new RedisSeenSet(redis, prefix, 60_000);
-    const first = article({ feedId: "feed-b", guid: "b-1", url: "https://example.test/x", canonicalUrl: "https://example.test/x" });
+    const first = article({
+      feedId: "feed-b",
+      guid: "b-1",
+      url: "https://example.test/x",
+      canonicalUrl: "https://example.test/x",
+    });
     await seen.markSeen([first]);
-    const copy = article({ feedId: "feed-c", guid: "c-9", url: "https://example.test/x?utm_source=rss", canonicalUrl: "https://example.test/x" });
+    const copy = article({
+      feedId: "feed-c",
+      guid: "c-9",
+      url: "https://example.test/x?utm_source=rss",
+      canonicalUrl: "https://example.test/x",
+    });
     expect(await seen.filterUnseen([copy])).toEqual({ fresh: [], changed: [], unchanged: 1 });
   });
 
   it("passes an item listed twice in one feed on once", async () => {
     const seen = new RedisSeenSet(redis, prefix, 60_000);
-    const twice = article({ feedId: "feed-d", guid: "dup", url: "https://example.test/dup", canonicalUrl: "https://example.test/dup" });
+    const twice = article({
+      feedId: "feed-d",
+      guid: "dup",
+      url: "https://example.test/dup",
+      canonicalUrl: "https://example.test/dup",
+    });
     expect((await seen.filterUnseen([twice, { ...twice }])).fresh).toHaveLength(1);
   });
 
   it("forgets after the TTL and writes keys under the prefix only", async () => {
     const seen = new RedisSeenSet(redis, prefix, 50);
-    const a = article({ feedId: "feed-e", guid: "ttl", url: "https://example.test/ttl", canonicalUrl: "https://example.test/ttl" });
+    const a = article({
+      feedId: "feed-e",
+      guid: "ttl",
+      url: "https://example.test/ttl",
+      canonicalUrl: "https://example.test/ttl",
+    });
     await seen.markSeen([a]);
     const keys = await redis.keys(`{${prefix}}:seen:*`);
     expect(keys.length).toBeGreaterThanOrEqual(2);

@@ -5,7 +5,15 @@ import { type PollPorts, pollFeed } from "../../../src/pipeline/poll-feed.js";
 
 // The poll job with small in-memory fakes of its ports and a fixed clock.
 
-const feed: FeedSpec = { id: "f1", url: "https://example.test/rss", name: "Example", tags: [], intervalMs: 600_000, timeoutMs: 20_000, maxBytes: 1_000_000 };
+const feed: FeedSpec = {
+  id: "f1",
+  url: "https://example.test/rss",
+  name: "Example",
+  tags: [],
+  intervalMs: 600_000,
+  timeoutMs: 20_000,
+  maxBytes: 1_000_000,
+};
 const T0 = new Date("2026-11-28T12:00:00Z");
 
 function article(id: string, title = `Title ${id}`): Article {
@@ -27,7 +35,15 @@ function article(id: string, title = `Title ${id}`): Article {
 }
 
 function fakePorts(outcome: FetchOutcome | Error, items: RawItem[] = []) {
-  const calls = { enqueued: [] as Article[][], marked: [] as Article[], failures: 0, successes: [] as string[], backoff: undefined as Date | undefined, conditional: {} as ConditionalState, order: [] as string[] };
+  const calls = {
+    enqueued: [] as Article[][],
+    marked: [] as Article[],
+    failures: 0,
+    successes: [] as string[],
+    backoff: undefined as Date | undefined,
+    conditional: {} as ConditionalState,
+    order: [] as string[],
+  };
   const seen = new Set<string>();
   const ports: PollPorts = {
     fetchFeed: async () => {
@@ -53,7 +69,11 @@ function fakePorts(outcome: FetchOutcome | Error, items: RawItem[] = []) {
       recordFailure: async () => ++calls.failures,
     },
     seen: {
-      filterUnseen: async (articles) => ({ fresh: articles.filter((a) => !seen.has(a.id)), changed: [], unchanged: articles.filter((a) => seen.has(a.id)).length }),
+      filterUnseen: async (articles) => ({
+        fresh: articles.filter((a) => !seen.has(a.id)),
+        changed: [],
+        unchanged: articles.filter((a) => seen.has(a.id)).length,
+      }),
       markSeen: async (articles) => {
         calls.order.push("mark");
         for (const a of articles) seen.add(a.id);
@@ -65,17 +85,31 @@ function fakePorts(outcome: FetchOutcome | Error, items: RawItem[] = []) {
       calls.enqueued.push(...chunks);
       return chunks.map((_, i) => `job-${i}`);
     },
-    nextDelayMs: (f, failures, retryAfterMs) => Math.max(f.intervalMs * 2 ** Math.max(0, failures - 1), retryAfterMs ?? 0),
+    nextDelayMs: (f, failures, retryAfterMs) =>
+      Math.max(f.intervalMs * 2 ** Math.max(0, failures - 1), retryAfterMs ?? 0),
     now: () => T0,
   };
   return { ports, calls };
 }
 
-const ok = (body = "<rss/>"): FetchOutcome => ({ kind: "ok", finalUrl: feed.url, status: 200, body: Buffer.from(body), contentType: "application/rss+xml", etag: '"v1"', lastModified: undefined });
+const ok = (body = "<rss/>"): FetchOutcome => ({
+  kind: "ok",
+  finalUrl: feed.url,
+  status: 200,
+  body: Buffer.from(body),
+  contentType: "application/rss+xml",
+  etag: '"v1"',
+  lastModified: undefined,
+});
 
 describe("pollFeed", () => {
   it("queues new items in chunks before marking them seen, and keeps the validators", async () => {
-    const items: RawItem[] = Array.from({ length: 230 }, (_, i) => ({ guid: `g${i}`, title: `T${i}`, categories: [], media: [] }));
+    const items: RawItem[] = Array.from({ length: 230 }, (_, i) => ({
+      guid: `g${i}`,
+      title: `T${i}`,
+      categories: [],
+      media: [],
+    }));
     const { ports, calls } = fakePorts(ok(), items);
     const result = await pollFeed(feed, ports);
     expect(result.status).toBe("ok");
@@ -98,14 +132,22 @@ describe("pollFeed", () => {
   });
 
   it("drops items that normalise to nothing", async () => {
-    const { ports } = fakePorts(ok(), [{ categories: [], media: [] }, { guid: "x", title: "X", categories: [], media: [] }]);
+    const { ports } = fakePorts(ok(), [
+      { categories: [], media: [] },
+      { guid: "x", title: "X", categories: [], media: [] },
+    ]);
     const result = await pollFeed(feed, ports);
     expect(result.items).toBe(2);
     expect(result.newArticles).toBe(1);
   });
 
   it("reports 304 as not modified and emits nothing", async () => {
-    const { ports, calls } = fakePorts({ kind: "not-modified", finalUrl: feed.url, etag: '"v1"', lastModified: undefined });
+    const { ports, calls } = fakePorts({
+      kind: "not-modified",
+      finalUrl: feed.url,
+      etag: '"v1"',
+      lastModified: undefined,
+    });
     const result = await pollFeed(feed, ports);
     expect(result.status).toBe("not-modified");
     expect(calls.enqueued).toHaveLength(0);
@@ -113,10 +155,19 @@ describe("pollFeed", () => {
   });
 
   it("records a feed failure as an outcome, backs off, and skips the feed until then", async () => {
-    const { ports, calls } = fakePorts(new NewswatchError("NW_FEED_RATE_LIMITED", "https://example.test/rss: HTTP 429", { retryable: true, retryAfterMs: 3_600_000 }));
+    const { ports, calls } = fakePorts(
+      new NewswatchError("NW_FEED_RATE_LIMITED", "https://example.test/rss: HTTP 429", {
+        retryable: true,
+        retryAfterMs: 3_600_000,
+      }),
+    );
     const result = await pollFeed(feed, ports);
     expect(result.status).toBe("failed");
-    expect(result.error).toEqual({ code: "NW_FEED_RATE_LIMITED", message: "https://example.test/rss: HTTP 429", retryable: true });
+    expect(result.error).toEqual({
+      code: "NW_FEED_RATE_LIMITED",
+      message: "https://example.test/rss: HTTP 429",
+      retryable: true,
+    });
     expect(result.failuresInRow).toBe(1);
     // Retry-After (1 h) outweighs the 10-minute interval.
     expect(calls.backoff?.toISOString()).toBe(new Date(T0.getTime() + 3_600_000).toISOString());
@@ -129,7 +180,9 @@ describe("pollFeed", () => {
   });
 
   it("lets infrastructure errors escape so the job is retried", async () => {
-    const { ports } = fakePorts(new NewswatchError("NW_REDIS_UNREACHABLE", "cannot reach Redis", { retryable: true }));
+    const { ports } = fakePorts(
+      new NewswatchError("NW_REDIS_UNREACHABLE", "cannot reach Redis", { retryable: true }),
+    );
     await expect(pollFeed(feed, ports)).rejects.toThrow("cannot reach Redis");
   });
 

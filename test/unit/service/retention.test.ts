@@ -23,7 +23,14 @@ describe("startRetention", () => {
     vi.useFakeTimers();
     const calls: Array<{ retentionMs: number }> = [];
     let owner = false;
-    const stop = startRetention({ store: fakeStore(calls), retentionMs: 180 * 86_400_000, isOwner: () => owner, logger, everyMs: 1000, firstAfterMs: 10 });
+    const stop = startRetention({
+      store: fakeStore(calls),
+      retentionMs: 180 * 86_400_000,
+      isOwner: () => owner,
+      logger,
+      everyMs: 1000,
+      firstAfterMs: 10,
+    });
     await vi.advanceTimersByTimeAsync(1500);
     expect(calls).toHaveLength(0);
     owner = true;
@@ -37,7 +44,14 @@ describe("startRetention", () => {
   it("does nothing without a retention", async () => {
     vi.useFakeTimers();
     const calls: Array<{ retentionMs: number }> = [];
-    startRetention({ store: fakeStore(calls), retentionMs: undefined, isOwner: () => true, logger, everyMs: 10, firstAfterMs: 1 });
+    startRetention({
+      store: fakeStore(calls),
+      retentionMs: undefined,
+      isOwner: () => true,
+      logger,
+      everyMs: 10,
+      firstAfterMs: 1,
+    });
     await vi.advanceTimersByTimeAsync(100);
     expect(calls).toHaveLength(0);
   });
