@@ -320,8 +320,11 @@ function fuzzyStarts(index: FieldIndex, word: FuzzyPattern): [number, number][] 
       continue;
     }
     const next = tokens[position + 1];
+    // A pair only stands in for a split word ("Pyong yang"): when the next token matches on its own,
+    // "in Pyongyang" is not a second, wider hit.
     if (
       next !== undefined &&
+      !single(next) &&
       lengthsCanBeSimilar(word, token.length + next.length) &&
       isSimilar(word, token + next)
     ) {

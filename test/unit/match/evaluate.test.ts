@@ -174,3 +174,19 @@ describe("fields", () => {
     expect(matches(query, input)).toBe(expected);
   });
 });
+
+describe("fuzzy hits", () => {
+  it("reports the word itself, not the word joined with its neighbour, when the word matches alone", () => {
+    const [match] = compileTopics([topic("Pyongyang~")], aliases).matchArticle(
+      article("Lavrov landed in Pyongyang on Friday"),
+    );
+    expect(match?.matched).toEqual(["Pyongyang"]);
+  });
+
+  it("still joins a split word", () => {
+    const [match] = compileTopics([topic("Pyongyang~")], aliases).matchArticle(
+      article("Talks in Pyong-yang"),
+    );
+    expect(match?.matched).toEqual(["Pyong-yang"]);
+  });
+});
