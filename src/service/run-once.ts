@@ -17,10 +17,15 @@ import { buildRuntime } from "./runtime.js";
 export async function runOnce(
   config: NewswatchConfig,
   logger: Logger,
-  options: { concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    concurrency?: number;
+    onProgress?: (done: number, total: number) => void;
+    /** The clock (tests pin it to compare runs). */
+    now?: () => Date;
+  } = {},
 ): Promise<RunOnceSummary> {
   const started = Date.now();
-  const runtime = await buildRuntime(config, logger, { roles: ALL_ROLES });
+  const runtime = await buildRuntime(config, logger, { roles: ALL_ROLES, now: options.now });
   const workers = startWorkers(
     runtime.redis,
     config.redis.prefix,
