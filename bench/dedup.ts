@@ -22,6 +22,7 @@ import { bandKeys } from "../src/dedup/lsh.js";
 import { DEFAULT_NUM_HASHES, packSignature } from "../src/dedup/minhash.js";
 import { type ArticleToAssign, RedisStoryIndex } from "../src/dedup/redis-index.js";
 import { redisKey } from "../src/redis-keys.js";
+import { seededRandom } from "../test/helpers/seeded-random.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const corporaDir = path.resolve(here, "../../shared/corpora/news");
@@ -42,18 +43,7 @@ function readCorpus(file: string): Array<{ title: string; text: string }> {
     .map((line) => JSON.parse(line) as { title: string; text: string });
 }
 
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = createRandom(1234);
+const random = seededRandom(1234);
 const vocabulary = [
   ...new Set(
     readCorpus("bbc-news-2004-2005.jsonl.gz")

@@ -11,6 +11,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DEDUP_THRESHOLDS, isNearDuplicate } from "../../../src/dedup/fingerprint.js";
 import { type ArticleToAssign, RedisStoryIndex } from "../../../src/dedup/redis-index.js";
+import { seededRandom } from "../../helpers/seeded-random.js";
 import { DAY_MS, deletePrefix, HOUR_MS, makeArticle, newRedis, testPrefix, toAssign } from "./helpers.js";
 
 const WORKERS = 4;
@@ -21,17 +22,6 @@ const CHUNK = 25;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const corpusFile = path.resolve(here, "../../../../shared/corpora/news/bbc-news-2004-2005.jsonl.gz");
-
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Labelled {
   item: ArticleToAssign;
@@ -66,7 +56,7 @@ function buildWorkload(): Labelled[] {
     seenTitles.add(row.title.toLowerCase());
     originals.push(candidate);
   }
-  const random = createRandom(4711);
+  const random = seededRandom(4711);
   const workload: Labelled[] = originals.map((item, cluster) => ({ item, cluster }));
   for (let c = 0; c < COPIES; c++) {
     const cluster = Math.floor(random() * originals.length);
@@ -122,7 +112,7 @@ describe("concurrent story assignment", () => {
   });
 
   it(`ends with exactly ${DISTINCT} stories on each of ${REPETITIONS} repetitions`, async () => {
-    const random = createRandom(20261128);
+    const random = seededRandom(20261128);
     for (let repetition = 0; repetition < REPETITIONS; repetition++) {
       const prefix = testPrefix(`race${repetition}`);
       prefixes.push(prefix);

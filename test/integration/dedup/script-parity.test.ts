@@ -11,6 +11,7 @@ import {
 } from "../../../src/dedup/fingerprint.js";
 import { RedisStoryIndex } from "../../../src/dedup/redis-index.js";
 import type { Article } from "../../../src/feeds/types.js";
+import { seededRandom } from "../../helpers/seeded-random.js";
 import {
   DAY_MS,
   deleteMatching,
@@ -21,17 +22,6 @@ import {
   testPrefix,
   toAssign,
 } from "./helpers.js";
-
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PUBLISHED = "2026-11-20T08:00:00.000Z";
 
@@ -101,7 +91,7 @@ describe("Lua confirmation rule agrees with isNearDuplicate", () => {
 
   it("on pairs from the evaluation set and on non-Latin headlines that share a band", async () => {
     const articles = loadEvalSet().filter((a) => a.text !== "" || a.role === "lookalike");
-    const random = createRandom(99);
+    const random = seededRandom(99);
     const byCluster = new Map<string, Article[]>();
     for (const a of articles) byCluster.set(a.cluster, [...(byCluster.get(a.cluster) ?? []), a]);
     const pairs: Array<[Article, Article]> = [...foreignPairs()];

@@ -37,7 +37,9 @@ describe("presearch on the news corpus", () => {
     expect(matches).toBeGreaterThan(articles.length);
   });
 
-  it("matches exactly like evaluating every topic on the whole corpus, for 100 generated topics", { timeout: 300_000 }, () => {
+  it("matches exactly like evaluating every topic on the whole corpus, for 100 generated topics", {
+    timeout: 300_000,
+  }, () => {
     const articles = readNewsCorpus({ every: 1 });
     expect(articles.length).toBeGreaterThan(130_000);
     const { topics, aliases } = generateTopics(buildVocabulary(articles), 100, 977, { unindexable: true });
@@ -49,7 +51,8 @@ describe("presearch on the news corpus", () => {
       const fast = indexed.matchArticle(article);
       const slow = naive.matchArticle(article);
       matches += slow.length;
-      if (firstDifferences.length < 5 && JSON.stringify(fast) !== JSON.stringify(slow)) firstDifferences.push(article.id);
+      if (firstDifferences.length < 5 && JSON.stringify(fast) !== JSON.stringify(slow))
+        firstDifferences.push(article.id);
     }
     console.log(`${articles.length} articles × ${topics.length} topics: ${matches} matches`);
     expect(firstDifferences).toEqual([]);

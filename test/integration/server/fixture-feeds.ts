@@ -1,5 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { seededRandom } from "../../helpers/seeded-random.js";
+
+export { seededRandom };
 
 // Local HTTP feeds for the server and service tests: RSS documents whose items are built from a seeded word
 // list, so no two items are near-duplicates of each other and each topic gets a known number of articles.
@@ -8,18 +11,6 @@ const VOCABULARY =
   "harbour ledger violet orchard granite compass lantern meadow quartz ribbon saddle thimble walnut zephyr anchor beacon cobalt dynamo ember falcon glacier hazel indigo jasper kestrel lagoon marble nectar onyx pepper quiver raven sable tundra umber velvet willow yarrow zinnia basalt cedar dahlia egret fennel garnet heron iris juniper kelp lilac maple nutmeg olive".split(
     " ",
   );
-
-/** A deterministic pseudo-random generator (mulberry32), so fixtures are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface FixtureItem {
   guid: string;

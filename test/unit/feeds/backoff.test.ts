@@ -1,18 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { jitterOffsetMs, nextPollDelayMs, RETRY_AFTER_CEILING_MS } from "../../../src/feeds/backoff.js";
-
-// mulberry32: a tiny seeded generator, so every run draws the same "random" numbers.
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../helpers/seeded-random.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
