@@ -1,21 +1,10 @@
-import type { StoryCopy } from "../store/types.js";
+import type { MatchRow } from "../store/types.js";
 
 // The content of one digest (or one alert), built from stored matches and rendered per channel.
 
 /** One stored (topic, story) match with what a digest shows of it: the `matches --json` shape plus the snippet. */
-export interface DigestMatch {
-  topic: string;
-  story: string;
-  title: string;
-  url: string;
-  source: string;
-  published: string;
-  first_seen: string;
-  score: number;
-  matched: string[];
+export interface DigestMatch extends MatchRow {
   snippet: string;
-  /** Every copy of the story, the first copy included, oldest first. */
-  copies: StoryCopy[];
 }
 
 /** The identity of a match within a digest: delivered at most once per digest. */
