@@ -18,6 +18,7 @@ import { compileTopics } from "../src/match/matcher.js";
 import { chunkArticles } from "../src/pipeline/chunks.js";
 import { processChunk } from "../src/pipeline/process-chunk.js";
 import { openStore } from "../src/store/open-store.js";
+import { deletePrefix } from "../test/helpers/redis.js";
 import { readNewsFile, repoRoot } from "./corpus.js";
 
 const N = Number(process.env.BENCH_ARTICLES ?? 20_000);
@@ -46,15 +47,6 @@ function toArticles(n: number, tag: string): Article[] {
       media: [],
     };
   });
-}
-
-async function deletePrefix(redis: Redis): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `{${prefix}}*`, "COUNT", 5000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== "0");
 }
 
 /** Pushes `payloads` through a fresh queue with one worker of concurrency `concurrency`; returns seconds. */
@@ -165,16 +157,7 @@ async function main(): Promise<void> {
     console.log("");
     console.log(`chunked vs naive: ${(rate(ours) / rate(naive)).toFixed(1)}x`);
   } finally {
-    await deletePrefix(redis);
-    for (const tag of ["naive", "chunked"]) {
-      const p = `${prefix}-${tag}`;
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `{${p}}*`, "COUNT", 5000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== "0");
-    }
+    for (const p of [prefix, `${prefix}-naive`, `${prefix}-chunked`]) await deletePrefix(redis, p);
     redis.disconnect();
     rmSync(workDir, { recursive: true, force: true });
   }

@@ -5,10 +5,10 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import iconv from "iconv-lite";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../../src/store/open-store.js";
 import { logLines, runCli } from "../../helpers/cli.js";
+import { connectTestRedis, deletePrefix } from "../../helpers/redis.js";
 
 // `newswatch run --once` end to end against real Redis, a real SQLite store and a real HTTP server serving
 // feeds: the first pass finds the articles, the second sends validators, gets 304s and finds nothing new.
@@ -124,13 +124,8 @@ topics:
 
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  const redis = new Redis("redis://127.0.0.1:6379");
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `{${prefix}}*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== "0");
+  const redis = connectTestRedis();
+  await deletePrefix(redis, prefix);
   await redis.quit();
   rmSync(workDir, { recursive: true, force: true });
 });
