@@ -33,7 +33,9 @@ export function parseExposition(text: string): Exposition {
     const raw = m[3] ?? "";
     const value =
       raw === "+Inf" ? Number.POSITIVE_INFINITY : raw === "-Inf" ? Number.NEGATIVE_INFINITY : Number(raw);
-    if (Number.isNaN(value) && raw !== "NaN") throw new Error(`bad value in: ${line}`);
+    // Prometheus reads values with Go's ParseFloat, which takes NaN in any case; prom-client writes "Nan"
+    // for a default metric that has no sample yet (the event-loop lag right after start-up).
+    if (Number.isNaN(value) && raw.toLowerCase() !== "nan") throw new Error(`bad value in: ${line}`);
     result.samples.push({ name: m[1] ?? "", labels, value });
   }
   return result;
