@@ -173,6 +173,39 @@ function cut(text: string, from: number): string {
     const space = text.lastIndexOf(" ", end);
     if (space > start + SNIPPET_LENGTH / 2) end = space;
   }
-  const body = text.slice(start, end).replace(/\s+/g, " ").trim();
+  const slice = text.slice(start, end);
+  // The regular expression is slow on every snippet; most slices hold only single spaces and skip it.
+  const body = (needsCollapsing(slice) ? slice.replace(/\s+/g, " ") : slice).trim();
   return `${start > 0 ? "…" : ""}${body}${end < text.length ? "…" : ""}`;
+}
+
+/** Whether `text` holds whitespace other than single spaces (what `\s+` → " " would change). */
+function needsCollapsing(text: string): boolean {
+  let previousSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (previousSpace) return true;
+      previousSpace = true;
+      continue;
+    }
+    previousSpace = false;
+    if (c < 0xa0 ? c >= 9 && c <= 13 : isWideWhitespace(c)) return true;
+  }
+  return false;
+}
+
+/** The characters beyond Latin-1's control range that JavaScript's `\s` matches. */
+function isWideWhitespace(c: number): boolean {
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }

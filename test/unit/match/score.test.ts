@@ -113,6 +113,31 @@ describe("match explanation", () => {
     expect(match.snippet).not.toMatch(/…\S*[a-z]Lorem|ipsu…/);
   });
 
+  it.each([
+    [
+      "paragraph breaks",
+      "Talks began.\n\nIn Pyongyang, envoys met.",
+      "Talks began. In Pyongyang, envoys met.",
+    ],
+    [
+      "runs of spaces and tabs",
+      "Talks  began.\tIn Pyongyang,   envoys met.",
+      "Talks began. In Pyongyang, envoys met.",
+    ],
+    [
+      "no-break and wide spaces",
+      "Talks\u00a0began.\u3000In Pyongyang,\u2009envoys met.",
+      "Talks began. In Pyongyang, envoys met.",
+    ],
+    [
+      "single spaces only",
+      "Talks began. In Pyongyang, envoys met.",
+      "Talks began. In Pyongyang, envoys met.",
+    ],
+  ])("collapses whitespace in the snippet: %s", (_name, text, snippet) => {
+    expect(matchOne("pyongyang", article("Report", text)).snippet).toBe(snippet);
+  });
+
   it("uses the opening of the text when only the title matched", () => {
     const match = matchOne("title:putin", article("Putin speaks", "A short lead."));
     expect(match.snippet).toBe("A short lead.");
