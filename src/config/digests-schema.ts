@@ -1,13 +1,13 @@
 import { readDeliveries } from "./channels.js";
 import { didYouMean } from "./did-you-mean.js";
-import { type ConfigReader, type Field, type MapEntry, offsetOf } from "./reader.js";
+import type { ConfigReader, Field, MapEntry } from "./reader.js";
 import { canonicalTimeZone, describeCronProblem, describeTimeZoneProblem } from "./schedule.js";
 import {
   CONFIG_DEFAULTS,
-  firstDefinedAt,
   NAME_PATTERN,
   type Occurrence,
   optionalKey,
+  readUniqueName,
 } from "./schema-support.js";
 import type { DigestSpec } from "./types.js";
 
@@ -75,20 +75,11 @@ function readDigestName(
   field: Field,
   firstByName: Map<string, Field>,
 ): string | undefined {
-  const name = reader.string(field);
-  if (name === undefined) return undefined;
-  if (!NAME_PATTERN.test(name)) {
-    reader.report(field, `digest names may contain only letters, digits, '-' and '_', got '${name}'`);
-    return undefined;
-  }
-  const first = firstByName.get(name);
-  if (first !== undefined) {
-    const where = firstDefinedAt(field.file, first.file, offsetOf(first));
-    reader.report(field, `duplicate digest name '${name}' (first defined at ${where})`);
-    return undefined;
-  }
-  firstByName.set(name, field);
-  return name;
+  return readUniqueName(reader, field, firstByName, {
+    what: "digest name",
+    pattern: NAME_PATTERN,
+    describePattern: "digest names may contain only letters, digits, '-' and '_'",
+  });
 }
 
 function readDigestTopics(

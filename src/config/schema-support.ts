@@ -1,4 +1,4 @@
-import type { ConfigReader, Field, MapEntry } from "./reader.js";
+import { type ConfigReader, type Field, type MapEntry, offsetOf } from "./reader.js";
 import type { YamlFile } from "./yaml-file.js";
 
 // Helpers shared by the section readers of the schema.
@@ -41,6 +41,32 @@ export interface Occurrence extends MapEntry {
 export function firstDefinedAt(from: YamlFile, first: YamlFile, offset: number): string {
   const { line } = first.lines.linePos(offset);
   return from === first ? `line ${line}` : `${first.display}:${line}`;
+}
+
+/**
+ * A name that must match `pattern` and be unique among `seen` (topic ids, digest names). A bad one is
+ * reported with `describePattern`; a duplicate at the second definition, naming where the first is.
+ */
+export function readUniqueName(
+  reader: ConfigReader,
+  field: Field,
+  seen: Map<string, Field>,
+  rule: { what: string; pattern: RegExp; describePattern: string },
+): string | undefined {
+  const name = reader.string(field);
+  if (name === undefined) return undefined;
+  if (!rule.pattern.test(name)) {
+    reader.report(field, `${rule.describePattern}, got '${name}'`);
+    return undefined;
+  }
+  const first = seen.get(name);
+  if (first !== undefined) {
+    const where = firstDefinedAt(field.file, first.file, offsetOf(first));
+    reader.report(field, `duplicate ${rule.what} '${name}' (first defined at ${where})`);
+    return undefined;
+  }
+  seen.set(name, field);
+  return name;
 }
 
 /** The first definition of a section; later ones are problems at their key. */

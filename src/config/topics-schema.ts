@@ -1,10 +1,11 @@
-import { type ConfigReader, type Field, type LocatedString, type MapEntry, offsetOf } from "./reader.js";
+import type { ConfigReader, Field, LocatedString, MapEntry } from "./reader.js";
 import {
   CONFIG_DEFAULTS,
   firstDefinedAt,
   NAME_PATTERN,
   type Occurrence,
   optionalKey,
+  readUniqueName,
 } from "./schema-support.js";
 import type { TopicSpec } from "./types.js";
 import type { YamlFile } from "./yaml-file.js";
@@ -103,18 +104,9 @@ export function readTopics(reader: ConfigReader, occurrences: Occurrence[]): Rea
 
 /** A valid, unique topic id; a duplicate is reported at the second and names where the first is. */
 function readTopicId(reader: ConfigReader, field: Field, firstById: Map<string, Field>): string | undefined {
-  const id = reader.string(field);
-  if (id === undefined) return undefined;
-  if (!TOPIC_ID_PATTERN.test(id)) {
-    reader.report(field, `topic ids may contain only a-z, 0-9, '-' and '_', got '${id}'`);
-    return undefined;
-  }
-  const first = firstById.get(id);
-  if (first !== undefined) {
-    const where = firstDefinedAt(field.file, first.file, offsetOf(first));
-    reader.report(field, `duplicate topic id '${id}' (first defined at ${where})`);
-    return undefined;
-  }
-  firstById.set(id, field);
-  return id;
+  return readUniqueName(reader, field, firstById, {
+    what: "topic id",
+    pattern: TOPIC_ID_PATTERN,
+    describePattern: "topic ids may contain only a-z, 0-9, '-' and '_'",
+  });
 }
