@@ -212,50 +212,75 @@ function hour24(hour: string | undefined, meridiem: string | undefined): number 
   return (value % 12) + (pm ? 12 : 0);
 }
 
+/** A date written with a month name, once the pattern has split it into its parts. */
+function fromNamedMonth(parts: {
+  year: number;
+  monthName: string;
+  day: string;
+  hour: string | undefined;
+  minute: string | undefined;
+  second: string | undefined;
+  meridiem?: string | undefined;
+  zone: string | undefined;
+}): Date | undefined {
+  const month = monthIndex(parts.monthName);
+  const offset = zoneOffset(parts.zone ?? "");
+  if (month === undefined || offset === undefined) return undefined;
+  return utc(
+    parts.year,
+    month,
+    Number(parts.day),
+    hour24(parts.hour, parts.meridiem),
+    Number(parts.minute ?? 0),
+    Number(parts.second ?? 0),
+    0,
+    offset,
+  );
+}
+
 function parseRfc822(text: string): Date | undefined {
   const match = RFC_822.exec(text);
   if (match === null) return undefined;
   const [, day, monthName, year, hour, minute, second, meridiem, zone] = match;
-  const month = monthIndex(monthName!);
-  const offset = zoneOffset(zone ?? "");
-  if (month === undefined || offset === undefined) return undefined;
-  return utc(
-    fullYear(year!),
-    month,
-    Number(day),
-    hour24(hour, meridiem),
-    Number(minute ?? 0),
-    Number(second ?? 0),
-    0,
-    offset,
-  );
+  return fromNamedMonth({
+    year: fullYear(year!),
+    monthName: monthName!,
+    day: day!,
+    hour,
+    minute,
+    second,
+    meridiem,
+    zone,
+  });
 }
 
 function parseMonthFirst(text: string): Date | undefined {
   const asctime = ASCTIME.exec(text);
   if (asctime !== null) {
     const [, monthName, day, hour, minute, second, zone, year] = asctime;
-    const month = monthIndex(monthName!);
-    const offset = zoneOffset(zone ?? "");
-    if (month === undefined || offset === undefined) return undefined;
-    return utc(Number(year), month, Number(day), Number(hour), Number(minute), Number(second), 0, offset);
+    return fromNamedMonth({
+      year: Number(year),
+      monthName: monthName!,
+      day: day!,
+      hour,
+      minute,
+      second,
+      zone,
+    });
   }
   const match = MONTH_FIRST.exec(text);
   if (match === null) return undefined;
   const [, monthName, day, year, hour, minute, second, meridiem, zone] = match;
-  const month = monthIndex(monthName!);
-  const offset = zoneOffset(zone ?? "");
-  if (month === undefined || offset === undefined) return undefined;
-  return utc(
-    Number(year),
-    month,
-    Number(day),
-    hour24(hour, meridiem),
-    Number(minute ?? 0),
-    Number(second ?? 0),
-    0,
-    offset,
-  );
+  return fromNamedMonth({
+    year: Number(year),
+    monthName: monthName!,
+    day: day!,
+    hour,
+    minute,
+    second,
+    meridiem,
+    zone,
+  });
 }
 
 function parseNumeric(text: string): Date | undefined {
