@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { didYouMean, editDistance, suggestClosest } from "../../../src/config/did-you-mean.js";
+import { TOP_LEVEL_KEYS } from "../../../src/config/schema.js";
 
 describe("editDistance", () => {
   it.each([
@@ -16,18 +17,7 @@ describe("editDistance", () => {
 });
 
 describe("suggestClosest", () => {
-  const keys = [
-    "include",
-    "redis",
-    "store",
-    "server",
-    "feeds",
-    "aliases",
-    "topics",
-    "digests",
-    "alerts",
-    "dedup",
-  ];
+  const keys = [...TOP_LEVEL_KEYS];
 
   it.each([
     ["feed", "feeds"],
