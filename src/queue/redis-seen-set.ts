@@ -41,21 +41,20 @@ export class RedisSeenSet {
     // One feed can list the same item twice; pass it on once.
     const inThisBatch = new Set<string>();
     articles.forEach((article, i) => {
-      const byGuid = values[2 * i];
-      const byUrl = values[2 * i + 1];
-      const identity = keys[2 * i + 1] ?? "";
-      if (inThisBatch.has(identity) || inThisBatch.has(keys[2 * i] ?? "")) {
+      const guidKey = keys[2 * i] ?? "";
+      const urlKey = keys[2 * i + 1] ?? "";
+      if (inThisBatch.has(guidKey) || inThisBatch.has(urlKey)) {
         result.unchanged++;
         return;
       }
-      inThisBatch.add(identity);
-      inThisBatch.add(keys[2 * i] ?? "");
+      inThisBatch.add(guidKey);
+      inThisBatch.add(urlKey);
+      const byGuid = values[2 * i];
+      const byUrl = values[2 * i + 1];
+      const digest = contentDigestOf(article);
       if (byGuid == null && byUrl == null) result.fresh.push(article);
-      else if (
-        (byGuid ?? byUrl) !== contentDigestOf(article) &&
-        (byUrl ?? byGuid) !== contentDigestOf(article)
-      )
-        result.changed.push(article);
+      // Changed only when neither identity already carries this content (another feed may have passed it on).
+      else if (byGuid !== digest && byUrl !== digest) result.changed.push(article);
       else result.unchanged++;
     });
     return result;
