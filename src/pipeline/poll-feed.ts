@@ -1,5 +1,5 @@
 import { type ErrorCode, errorMessage, isNewswatchError } from "../errors.js";
-import type { Article, ConditionalState, FeedSpec, FetchOutcome } from "../feeds/types.js";
+import type { Article, ConditionalState, FeedSpec, FetchOutcome, RawItem } from "../feeds/types.js";
 import { chunkArticles } from "./chunks.js";
 
 // Glue of the poll stage: fetch → decode → parse → normalise → seen-set → chunks on the articles queue.
@@ -12,12 +12,8 @@ export interface PollPorts {
     options: { timeoutMs: number; maxBytes: number },
   ): Promise<FetchOutcome>;
   decode(body: Buffer, contentType: string | undefined): string;
-  parse(xml: string, feedUrl: string): Promise<{ items: import("../feeds/types.js").RawItem[] }>;
-  normalise(
-    raw: import("../feeds/types.js").RawItem,
-    feed: { id: string; name: string; url: string },
-    now: Date,
-  ): Article | null;
+  parse(xml: string, feedUrl: string): Promise<{ items: RawItem[] }>;
+  normalise(raw: RawItem, feed: { id: string; name: string; url: string }, now: Date): Article | null;
   state: {
     getConditional(feedId: string): Promise<ConditionalState>;
     setConditional(feedId: string, state: ConditionalState): Promise<void>;
