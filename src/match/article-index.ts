@@ -26,8 +26,9 @@ export interface TermOccurrence {
   end: number;
 }
 
-/** How many prefix look-ups a field answers by scanning before it sorts its tokens once. */
-const SCANS_BEFORE_SORTING = 4;
+/** How many prefix look-ups a field answers by scanning all its tokens before it files them by first character. */
+const SCANS_BEFORE_FILING = 8;
+const NO_TOKENS: readonly string[] = Object.freeze([]);
 
 /**
  * One field's tokens, with the look-up structures built on first use: most articles are only seen by
@@ -35,16 +36,23 @@ const SCANS_BEFORE_SORTING = 4;
  */
 export class FieldIndex {
   readonly field: MatchField;
-  readonly tokens: FieldTokens;
+  private readonly text: string;
+  private analysed: FieldTokens | null = null;
   private positionMap: Map<string, number[]> | null = null;
   private distinctTokens: string[] | null = null;
-  private sorted: string[] | null = null;
+  private byFirstCharacter: Map<number, string[]> | null = null;
   private prefixLookups = 0;
-  private readonly prefixResults = new Map<string, string[]>();
+  private prefixResults: Map<string, readonly string[]> | null = null;
 
   constructor(field: MatchField, text: string) {
     this.field = field;
-    this.tokens = tokeniseField(text);
+    this.text = text;
+  }
+
+  /** The field's tokens with their offsets (analysed on first use: the source and URL rarely are). */
+  get tokens(): FieldTokens {
+    if (this.analysed === null) this.analysed = tokeniseField(this.text);
+    return this.analysed;
   }
 
   /** Positions of each distinct token. */
@@ -77,7 +85,8 @@ export class FieldIndex {
   }
 
   /** The distinct tokens that start with `prefix`. */
-  tokensWithPrefix(prefix: string): string[] {
+  tokensWithPrefix(prefix: string): readonly string[] {
+    if (this.prefixResults === null) this.prefixResults = new Map();
     let found = this.prefixResults.get(prefix);
     if (found === undefined) {
       found = this.findTokensWithPrefix(prefix);
@@ -86,22 +95,39 @@ export class FieldIndex {
     return found;
   }
 
-  private findTokensWithPrefix(prefix: string): string[] {
-    const found: string[] = [];
-    if (this.prefixLookups++ < SCANS_BEFORE_SORTING) {
-      for (const token of this.distinct) if (token.startsWith(prefix)) found.push(token);
-      return found;
+  private findTokensWithPrefix(prefix: string): readonly string[] {
+    if (prefix === "") return this.distinct;
+    const first = prefix.charCodeAt(0);
+    let tokens: readonly string[];
+    if (this.byFirstCharacter === null && this.prefixLookups++ < SCANS_BEFORE_FILING) {
+      tokens = this.distinct;
+    } else {
+      tokens = this.fileByFirstCharacter().get(first) ?? NO_TOKENS;
     }
-    if (this.sorted === null) this.sorted = [...this.distinct].sort();
-    const sorted = this.sorted;
-    for (
-      let i = lowerBound(sorted, prefix);
-      i < sorted.length && (sorted[i] as string).startsWith(prefix);
-      i++
-    ) {
-      found.push(sorted[i] as string);
+    let found: string[] | null = null;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as string;
+      // Comparing the first character inline rejects most tokens without a call.
+      if (token.charCodeAt(0) === first && token.startsWith(prefix)) {
+        if (found === null) found = [];
+        found.push(token);
+      }
     }
-    return found;
+    return found ?? NO_TOKENS;
+  }
+
+  /** Long texts answer many prefix look-ups: their tokens filed by first character make each one short. */
+  private fileByFirstCharacter(): Map<number, string[]> {
+    if (this.byFirstCharacter !== null) return this.byFirstCharacter;
+    const filed = new Map<number, string[]>();
+    for (const token of this.distinct) {
+      const first = token.charCodeAt(0);
+      const list = filed.get(first);
+      if (list === undefined) filed.set(first, [token]);
+      else list.push(token);
+    }
+    this.byFirstCharacter = filed;
+    return filed;
   }
 }
 
@@ -110,7 +136,7 @@ export class ArticleIndex {
   readonly fields: Record<MatchField, FieldIndex>;
   /** Snippets already cut for this article, by start offset (many topics hit the same words). */
   readonly snippets = new Map<number, string>();
-  private readonly termSpans = new Map<string, Span[]>();
+  private termSpans: Map<string, Span[]> | null = null;
 
   constructor(input: MatchInput) {
     this.input = input;
@@ -122,33 +148,40 @@ export class ArticleIndex {
     };
   }
 
-  /** The distinct tokens of each field (what the presearch index looks up; a token may recur across fields). */
-  tokensByField(): string[][] {
-    return MATCH_FIELDS.map((field) => this.fields[field].distinct);
+  /** The distinct tokens of a field, in order of first appearance (what the presearch index looks up). */
+  distinctTokens(field: MatchField): readonly string[] {
+    return this.fields[field].distinct;
   }
 
-  /** Whether a term occurs; a single exact or prefix word is answered without building spans. */
+  /** Whether a term occurs; a single word is answered without building spans. */
   hasTerm(term: TermNode): boolean {
-    const cached = this.termSpans.get(term.key);
-    if (cached !== undefined) return cached.length > 0;
     const fields = fieldsOf(term);
-    const only = term.words.length === 1 ? term.words[0] : undefined;
-    if (only !== undefined) {
+    const words = term.words;
+    if (words.length === 1) {
+      const only = words[0] as WordPattern;
       for (let i = 0; i < fields.length; i++) {
         if (hasWord(this.fields[fields[i] as MatchField], only)) return true;
       }
       return false;
     }
+    const cached = this.termSpans?.get(term.key);
+    if (cached !== undefined) return cached.length > 0;
     // A phrase can only occur in a field that holds each of its words: check that cheaply first.
-    const possible = fields.some((field) =>
-      term.words.every((word) => word.kind === "fuzzy" || hasWord(this.fields[field], word)),
-    );
-    if (!possible) return false;
+    if (!fields.some((field) => this.holdsEveryWord(this.fields[field], words))) return false;
     return this.spansOfTerm(term).length > 0;
+  }
+
+  private holdsEveryWord(index: FieldIndex, words: readonly WordPattern[]): boolean {
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i] as WordPattern;
+      if (word.kind !== "fuzzy" && !hasWord(index, word)) return false;
+    }
+    return true;
   }
 
   /** The occurrences of a term (word or phrase) in its fields, in field then position order. */
   spansOfTerm(term: TermNode): Span[] {
+    if (this.termSpans === null) this.termSpans = new Map();
     const cached = this.termSpans.get(term.key);
     if (cached !== undefined) {
       return cached[0]?.terms[0]?.term === term ? cached : cached.map((span) => withTerm(span, term));
@@ -199,35 +232,72 @@ function withTerm(span: Span, term: TermNode): Span {
 }
 
 function findTermInField(index: FieldIndex, term: TermNode, into: Span[]): void {
-  const [first, ...rest] = term.words;
+  const first = term.words[0];
   if (first === undefined) return;
-  const starts = startsOf(index, first);
-  for (const [start, length] of starts) {
-    const end = matchRest(index.tokens.tokens, rest, start + length);
-    if (end < 0) continue;
-    const last = end - 1;
-    into.push({
-      field: index.field,
-      start,
-      end: last,
-      terms: [{ term, field: index.field, start, end: last }],
-    });
+  if (first.kind === "fuzzy") {
+    for (const [start, length] of fuzzyStarts(index, first))
+      addIfRestMatches(index, term, start, length, into);
+    return;
   }
+  const positions =
+    first.kind === "exact" ? index.positions.get(first.text) : prefixPositions(index, first.text);
+  if (positions === undefined) return;
+  for (let i = 0; i < positions.length; i++) addIfRestMatches(index, term, positions[i] as number, 1, into);
 }
 
-/** Matches the remaining words from `position`; returns the position after the match, or -1. */
-function matchRest(tokens: string[], words: WordPattern[], position: number): number {
-  if (words.length === 0) return position;
-  const [word, ...rest] = words as [WordPattern, ...WordPattern[]];
-  for (const length of [1, 2]) {
+/** Positions of the tokens that start with `prefix`, in order. */
+function prefixPositions(index: FieldIndex, prefix: string): readonly number[] | undefined {
+  const matching = index.tokensWithPrefix(prefix);
+  if (matching.length <= 1)
+    return matching.length === 0 ? undefined : index.positions.get(matching[0] as string);
+  const positions: number[] = [];
+  for (const token of matching)
+    for (const position of index.positions.get(token) ?? []) positions.push(position);
+  return positions.sort((a, b) => a - b);
+}
+
+/** Adds the span of a term whose first word matched `length` tokens at `start`, if the other words follow. */
+function addIfRestMatches(
+  index: FieldIndex,
+  term: TermNode,
+  start: number,
+  length: number,
+  into: Span[],
+): void {
+  const end = matchRest(index.tokens.tokens, term.words, 1, start + length);
+  if (end < 0) return;
+  const last = end - 1;
+  into.push({
+    field: index.field,
+    start,
+    end: last,
+    terms: [{ term, field: index.field, start, end: last }],
+  });
+}
+
+/** Matches words from the `w`-th on at `position`; returns the position after the match, or -1. */
+function matchRest(
+  tokens: readonly string[],
+  words: readonly WordPattern[],
+  w: number,
+  position: number,
+): number {
+  if (w >= words.length) return position;
+  const word = words[w] as WordPattern;
+  for (let length = 1; length <= 2; length++) {
     if (!wordMatchesAt(tokens, word, position, length)) continue;
-    const end = matchRest(tokens, rest, position + length);
+    const end = matchRest(tokens, words, w + 1, position + length);
     if (end >= 0) return end;
   }
   return -1;
 }
 
-function wordMatchesAt(tokens: string[], word: WordPattern, position: number, length: number): boolean {
+function wordMatchesAt(
+  tokens: readonly string[],
+  word: WordPattern,
+  position: number,
+  length: number,
+): boolean {
   const token = tokens[position];
   if (token === undefined) return false;
   switch (word.kind) {
@@ -243,73 +313,32 @@ function wordMatchesAt(tokens: string[], word: WordPattern, position: number, le
   }
 }
 
-/** Where a word starts matching, as [position, token count] pairs in position order. */
-function startsOf(index: FieldIndex, word: WordPattern): [number, number][] {
-  switch (word.kind) {
-    case "exact":
-      return (index.positions.get(word.text) ?? []).map((p) => [p, 1]);
-    case "prefix": {
-      const positions: number[] = [];
-      for (const token of index.tokensWithPrefix(word.text))
-        positions.push(...(index.positions.get(token) ?? []));
-      positions.sort((a, b) => a - b);
-      return positions.map((p) => [p, 1]);
-    }
-    case "fuzzy":
-      return fuzzyStarts(index, word);
-  }
-}
-
-/** The first index whose token is not less than `prefix` (tokens in that range start with it). */
-function lowerBound(sorted: string[], prefix: string): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((sorted[mid] as string) < prefix) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
 type FuzzyPattern = Extract<WordPattern, { kind: "fuzzy" }>;
 
 /** Whether a fuzzy word matches a token or two adjacent tokens of the field (stops at the first). */
 function hasFuzzyMatch(index: FieldIndex, word: FuzzyPattern): boolean {
-  for (const token of index.distinct) if (isSimilar(word, token)) return true;
+  const filter = fuzzyFilterOf(word);
+  for (const token of index.distinct) if (similar(word, filter, token)) return true;
   const tokens = index.tokens.tokens;
   for (let position = 0; position + 1 < tokens.length; position++) {
     const token = tokens[position] as string;
     const next = tokens[position + 1] as string;
-    if (pairCanBeSimilar(word, token, next) && isSimilar(word, token + next)) return true;
+    if (pairCanBeSimilar(word, filter, token, next) && confirmSimilar(word, filter, token + next))
+      return true;
   }
   return false;
-}
-
-/** `lengthsCanBeSimilar` and `sharedBigramsCanReach` for two adjacent tokens, without joining them. */
-function pairCanBeSimilar(word: FuzzyPattern, first: string, second: string): boolean {
-  if (!lengthsCanBeSimilar(word, first.length + second.length)) return false;
-  const bigrams = bigramsOf(word);
-  let present = 0;
-  for (let i = 0; i + 1 < first.length; i++) {
-    if (bigrams.has(first.charCodeAt(i) * 0x10000 + first.charCodeAt(i + 1))) present++;
-  }
-  if (bigrams.has(first.charCodeAt(first.length - 1) * 0x10000 + second.charCodeAt(0))) present++;
-  for (let i = 0; i + 1 < second.length; i++) {
-    if (bigrams.has(second.charCodeAt(i) * 0x10000 + second.charCodeAt(i + 1))) present++;
-  }
-  return (2 * present) / (word.text.length - 1 + first.length + second.length - 1) >= word.threshold;
 }
 
 function fuzzyStarts(index: FieldIndex, word: FuzzyPattern): [number, number][] {
   const starts: [number, number][] = [];
   const tokens = index.tokens.tokens;
-  const similar = new Map<string, boolean>();
+  const filter = fuzzyFilterOf(word);
+  const answers = new Map<string, boolean>();
   const single = (token: string): boolean => {
-    let result = similar.get(token);
+    let result = answers.get(token);
     if (result === undefined) {
-      result = isSimilar(word, token);
-      similar.set(token, result);
+      result = similar(word, filter, token);
+      answers.set(token, result);
     }
     return result;
   };
@@ -325,8 +354,8 @@ function fuzzyStarts(index: FieldIndex, word: FuzzyPattern): [number, number][] 
     if (
       next !== undefined &&
       !single(next) &&
-      lengthsCanBeSimilar(word, token.length + next.length) &&
-      isSimilar(word, token + next)
+      pairCanBeSimilar(word, filter, token, next) &&
+      confirmSimilar(word, filter, token + next)
     ) {
       starts.push([position, 2]);
     }
@@ -335,65 +364,97 @@ function fuzzyStarts(index: FieldIndex, word: FuzzyPattern): [number, number][] 
 }
 
 /**
- * Dice similarity of bigrams (string-similarity) at least the word's threshold. Two strings whose
- * lengths are too far apart cannot reach it (they share at most min(a, b) − 1 bigrams), so they are
- * rejected without comparing.
+ * Dice similarity of bigrams (string-similarity) at least the word's threshold. Most tokens are rejected
+ * by two cheap necessary conditions before the comparison: their length, and how many of their bigrams
+ * the word lacks.
  */
-export function isSimilar(word: { text: string; threshold: number }, token: string): boolean {
+export function isSimilar(word: FuzzyWord, token: string): boolean {
+  return similar(word, fuzzyFilterOf(word), token);
+}
+
+type FuzzyWord = { text: string; threshold: number };
+
+/** What the cheap tests need of a fuzzy word, and the comparisons already made for it. */
+interface FuzzyFilter {
+  bigrams: Set<number>;
+  /** Comparisons made so far, across articles (words recur); bounded, the answers are the same. */
+  compared: Map<string, boolean>;
+}
+
+const fuzzyFilters = new WeakMap<object, FuzzyFilter>();
+const COMPARISONS_REMEMBERED = 20_000;
+
+function fuzzyFilterOf(word: FuzzyWord): FuzzyFilter {
+  let filter = fuzzyFilters.get(word);
+  if (filter === undefined) {
+    const bigrams = new Set<number>();
+    for (let i = 0; i + 1 < word.text.length; i++) bigrams.add(bigramCode(word.text, i));
+    filter = { bigrams, compared: new Map() };
+    fuzzyFilters.set(word, filter);
+  }
+  return filter;
+}
+
+/** The bigram at `i` as a number, without building a substring. */
+function bigramCode(text: string, i: number): number {
+  return text.charCodeAt(i) * 0x10000 + text.charCodeAt(i + 1);
+}
+
+function similar(word: FuzzyWord, filter: FuzzyFilter, token: string): boolean {
   if (token === word.text) return true;
-  if (!lengthsCanBeSimilar(word, token.length)) return false;
-  let memo = similarityMemo.get(word);
-  if (memo === undefined) {
-    memo = new Map();
-    similarityMemo.set(word, memo);
+  return (
+    lengthsCanBeSimilar(word, token.length) &&
+    tokenCanBeSimilar(word, filter, token) &&
+    confirmSimilar(word, filter, token)
+  );
+}
+
+function confirmSimilar(word: FuzzyWord, filter: FuzzyFilter, candidate: string): boolean {
+  let result = filter.compared.get(candidate);
+  if (result === undefined) {
+    result = stringSimilarity.compareTwoStrings(word.text, candidate) >= word.threshold;
+    if (filter.compared.size < COMPARISONS_REMEMBERED) filter.compared.set(candidate, result);
   }
-  let similar = memo.get(token);
-  if (similar === undefined) {
-    similar =
-      sharedBigramsCanReach(word, token) &&
-      stringSimilarity.compareTwoStrings(word.text, token) >= word.threshold;
-    if (memo.size < SIMILARITY_MEMO_LIMIT) memo.set(token, similar);
-  }
-  return similar;
+  return result;
 }
 
 /**
- * A quick necessary condition for Dice ≥ threshold: the token's bigrams that occur in the word at all
- * bound the shared bigrams from above. Bigrams are compared as numbers, without building substrings.
+ * How many bigrams of a string with `bigrams` of them may be missing from the word while Dice can still
+ * reach the threshold: Dice = 2·shared / (word's + string's), and shared ≤ the string's bigrams found in
+ * the word. (The small slack keeps rounding from ever rejecting a string that reaches it.)
  */
-function sharedBigramsCanReach(word: { text: string; threshold: number }, token: string): boolean {
-  const bigrams = bigramsOf(word);
-  let present = 0;
+function missingAllowed(word: FuzzyWord, bigrams: number): number {
+  return bigrams - (word.threshold * (word.text.length - 1 + bigrams)) / 2 + 1e-9;
+}
+
+function tokenCanBeSimilar(word: FuzzyWord, filter: FuzzyFilter, token: string): boolean {
+  const allowed = missingAllowed(word, token.length - 1);
+  let missing = 0;
   for (let i = 0; i + 1 < token.length; i++) {
-    if (bigrams.has(token.charCodeAt(i) * 0x10000 + token.charCodeAt(i + 1))) present++;
+    if (!filter.bigrams.has(bigramCode(token, i)) && ++missing > allowed) return false;
   }
-  return (2 * present) / (word.text.length - 1 + token.length - 1) >= word.threshold;
+  return true;
 }
 
-const bigramMemo = new WeakMap<object, Set<number>>();
-
-function bigramsOf(word: { text: string }): Set<number> {
-  let bigrams = bigramMemo.get(word);
-  if (bigrams === undefined) {
-    bigrams = new Set();
-    for (let i = 0; i + 1 < word.text.length; i++) {
-      bigrams.add(word.text.charCodeAt(i) * 0x10000 + word.text.charCodeAt(i + 1));
-    }
-    bigramMemo.set(word, bigrams);
+/** The same test for two adjacent tokens read as one word, without joining them. */
+function pairCanBeSimilar(word: FuzzyWord, filter: FuzzyFilter, first: string, second: string): boolean {
+  if (!lengthsCanBeSimilar(word, first.length + second.length)) return false;
+  const allowed = missingAllowed(word, first.length + second.length - 1);
+  let missing = 0;
+  for (let i = 0; i + 1 < first.length; i++) {
+    if (!filter.bigrams.has(bigramCode(first, i)) && ++missing > allowed) return false;
   }
-  return bigrams;
+  const junction = first.charCodeAt(first.length - 1) * 0x10000 + second.charCodeAt(0);
+  if (!filter.bigrams.has(junction) && ++missing > allowed) return false;
+  for (let i = 0; i + 1 < second.length; i++) {
+    if (!filter.bigrams.has(bigramCode(second, i)) && ++missing > allowed) return false;
+  }
+  return true;
 }
 
-function lengthsCanBeSimilar(word: { text: string; threshold: number }, length: number): boolean {
+function lengthsCanBeSimilar(word: FuzzyWord, length: number): boolean {
   const a = word.text.length - 1;
   const b = length - 1;
   if (a < 1 || b < 1) return false;
   return (2 * Math.min(a, b)) / (a + b) >= word.threshold;
 }
-
-/**
- * Comparisons already made for a fuzzy word, across articles: words recur from article to article, so
- * most comparisons are answered from here. Bounded per word; the answers are the same either way.
- */
-const similarityMemo = new WeakMap<object, Map<string, boolean>>();
-const SIMILARITY_MEMO_LIMIT = 20_000;

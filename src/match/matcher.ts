@@ -3,7 +3,13 @@ import { ArticleIndex, type TermOccurrence } from "./article-index.js";
 import type { QueryNode } from "./ast.js";
 import { collectOccurrences, evaluateQuery, orderForEvaluation } from "./evaluate-query.js";
 import { parseQuery, QuerySyntaxError, type SharedAliasEntries } from "./parse-query.js";
-import { estimateFrom, PresearchIndex, type Requirement, requiredTerms } from "./presearch.js";
+import {
+  cheapestClause,
+  estimateFrom,
+  PresearchIndex,
+  type Requirement,
+  requiredClauses,
+} from "./presearch.js";
 import { type DocumentFrequencies, scoreOccurrences } from "./score.js";
 import type { MatchInput, TopicMatch } from "./types.js";
 
@@ -18,7 +24,9 @@ export interface CompiledTopic {
   spec: TopicSpec;
   /** The parsed query, with AND children in evaluation order (cheapest first). */
   query: QueryNode;
-  /** The presearch words of the topic, or null when it is evaluated for every article. */
+  /** What every matching article contains (`requiredClauses`); none when evaluated for every article. */
+  clauses: Requirement[];
+  /** The clause the presearch index files the topic under, or null when evaluated for every article. */
   requirement: Requirement | null;
 }
 
@@ -56,10 +64,16 @@ export function compileTopics(
       if (err instanceof QuerySyntaxError) throw new TopicQueryError(spec.id, err);
       throw err;
     }
-    return { spec, query: orderForEvaluation(query, estimate), requirement: requiredTerms(query, estimate) };
+    const clauses = requiredClauses(query, estimate);
+    return {
+      spec,
+      query: orderForEvaluation(query, estimate),
+      clauses,
+      requirement: cheapestClause(clauses),
+    };
   });
   const usePresearch = options.presearch ?? true;
-  const index = new PresearchIndex(compiled.map((topic) => topic.requirement));
+  const index = new PresearchIndex(compiled.map((topic) => topic.clauses));
   const everyTopic = compiled.map((_, i) => i);
   const frequencies = options.documentFrequencies;
 
@@ -68,7 +82,7 @@ export function compileTopics(
     alwaysEvaluatedCount: usePresearch ? index.alwaysEvaluatedCount : compiled.length,
     matchArticle(input: MatchInput): TopicMatch[] {
       const article = new ArticleIndex(input);
-      const candidates = usePresearch ? index.candidates(article.tokensByField()) : everyTopic;
+      const candidates = usePresearch ? index.candidates(article) : everyTopic;
       const matches: TopicMatch[] = [];
       for (const i of candidates) {
         const topic = compiled[i] as CompiledTopic;

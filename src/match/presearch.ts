@@ -1,22 +1,31 @@
-import type { QueryNode, WordPattern } from "./ast.js";
+import type { QueryNode, TermNode } from "./ast.js";
 import type { DocumentFrequencies } from "./score.js";
+import type { MatchField } from "./types.js";
 
-// Presearch: from each query, a set of words of which at least one must occur in an article for the
-// query to be able to match. Topics are indexed by those words; an article then only needs full
-// evaluation against the topics whose words it contains. A query with no such set (a pure negation, or
-// fuzzy words only) is evaluated for every article.
+// Presearch: from each query, clauses that every matching article satisfies, each a set of words of
+// which at least one must occur. Topics are indexed by the words of their most selective clause; an
+// article's candidate topics are then checked against a few more clauses (on hashes of the article's
+// words, without touching the topic's query) and only the survivors are fully evaluated. A query with
+// no clause (a pure negation, or fuzzy words only) is evaluated for every article.
 //
-// Why the derived set is safe (it never loses a match):
-// - a word or phrase needs each of its words, so any one (non-fuzzy) word will do;
-// - OR and @alias need one branch: the union of the branches' sets (none if a branch has none);
-// - AND and NEAR need every side: the set of any one side will do, so the cheapest is taken;
+// Why the clauses are safe (they never lose a match):
+// - a word or phrase needs each of its words: one clause per (non-fuzzy) word;
+// - AND and NEAR need every side: the clauses of all sides;
+// - OR and @alias need one branch: one clause, the union of one clause of each branch (none if a
+//   branch has none);
 // - NOT needs nothing present.
 
-export interface Requirement {
-  /** Whole tokens. */
+/** Words of which one must occur: whole tokens, and token prefixes (from `word*`). */
+export interface RequiredWords {
   exact: string[];
-  /** Token prefixes (from `word*`). */
   prefixes: string[];
+}
+
+export interface Requirement {
+  /** Words looked for in the title and the text (unscoped terms, `title:` and `text:`). */
+  content: RequiredWords;
+  /** Words looked for in the source name and the URL (`source:` and `url:` terms). */
+  metadata: RequiredWords;
   /** Estimated share of articles holding one of the words; lower is more selective. */
   cost: number;
 }
@@ -32,36 +41,59 @@ export function estimateFrom(frequencies?: DocumentFrequencies): FrequencyEstima
   return (token) => ((counts.get(token) ?? 0) + 0.5) / documents;
 }
 
-/** Words at least one of which every matching article contains, or null when there is no such set. */
+/** The most selective clause: words at least one of which every matching article contains, or null. */
 export function requiredTerms(node: QueryNode, estimate: FrequencyEstimate): Requirement | null {
+  return cheapestClause(requiredClauses(node, estimate));
+}
+
+/** The clause held by the fewest articles (the one the presearch index files a topic under). */
+export function cheapestClause(clauses: readonly Requirement[]): Requirement | null {
+  return cheapest(clauses);
+}
+
+/** Clauses every matching article satisfies (none when the query can match an article with no word). */
+export function requiredClauses(node: QueryNode, estimate: FrequencyEstimate): Requirement[] {
   switch (node.kind) {
     case "term":
-      return cheapestWord(node.words, estimate);
+      return termClauses(node, estimate);
     case "alias":
-      return union(node.entries.map((entry) => requiredTerms(entry, estimate)));
+      return eitherClause(node.entries.map((entry) => requiredClauses(entry, estimate)));
     case "or":
-      return union(node.children.map((child) => requiredTerms(child, estimate)));
+      return eitherClause(node.children.map((child) => requiredClauses(child, estimate)));
     case "and":
-      return cheapest(node.children.map((child) => requiredTerms(child, estimate)));
+      return node.children.flatMap((child) => requiredClauses(child, estimate));
     case "near":
-      return cheapest([requiredTerms(node.left, estimate), requiredTerms(node.right, estimate)]);
+      return [...requiredClauses(node.left, estimate), ...requiredClauses(node.right, estimate)];
     case "not":
-      return null;
+      return [];
   }
 }
 
-function cheapestWord(words: WordPattern[], estimate: FrequencyEstimate): Requirement | null {
-  const options = words.map((word): Requirement | null => {
-    if (word.kind === "exact") return { exact: [word.text], prefixes: [], cost: estimate(word.text) };
+/** One clause per word of a term; fuzzy words give none (they may match words that are not there). */
+function termClauses(term: TermNode, estimate: FrequencyEstimate): Requirement[] {
+  const inMetadata = term.field === "source" || term.field === "url";
+  const clause = (exact: string[], prefixes: string[], cost: number): Requirement => {
+    const words = { exact, prefixes };
+    const none = { exact: [], prefixes: [] };
+    return inMetadata ? { content: none, metadata: words, cost } : { content: words, metadata: none, cost };
+  };
+  const clauses: Requirement[] = [];
+  for (const word of term.words) {
+    if (word.kind === "exact") clauses.push(clause([word.text], [], estimate(word.text)));
     // A prefix stands for every word that starts with it: count it as several times as common.
-    if (word.kind === "prefix")
-      return { exact: [], prefixes: [word.text], cost: Math.min(1, 4 * estimate(word.text)) };
-    return null;
-  });
-  return cheapest(options);
+    else if (word.kind === "prefix")
+      clauses.push(clause([], [word.text], Math.min(1, 4 * estimate(word.text))));
+  }
+  return clauses;
 }
 
-function cheapest(options: (Requirement | null)[]): Requirement | null {
+/** The clause of an OR: the union of the most selective clause of each branch. */
+function eitherClause(branches: Requirement[][]): Requirement[] {
+  const either = union(branches.map((clauses) => cheapest(clauses)));
+  return either === null ? [] : [either];
+}
+
+function cheapest(options: readonly (Requirement | null)[]): Requirement | null {
   let best: Requirement | null = null;
   for (const option of options) {
     if (option !== null && (best === null || option.cost < best.cost)) best = option;
@@ -70,67 +102,105 @@ function cheapest(options: (Requirement | null)[]): Requirement | null {
 }
 
 function union(options: (Requirement | null)[]): Requirement | null {
-  const exact = new Set<string>();
-  const prefixes = new Set<string>();
+  const content = { exact: new Set<string>(), prefixes: new Set<string>() };
+  const metadata = { exact: new Set<string>(), prefixes: new Set<string>() };
   let cost = 0;
   for (const option of options) {
     if (option === null) return null;
-    for (const token of option.exact) exact.add(token);
-    for (const prefix of option.prefixes) prefixes.add(prefix);
+    for (const token of option.content.exact) content.exact.add(token);
+    for (const prefix of option.content.prefixes) content.prefixes.add(prefix);
+    for (const token of option.metadata.exact) metadata.exact.add(token);
+    for (const prefix of option.metadata.prefixes) metadata.prefixes.add(prefix);
     cost += option.cost;
   }
-  return { exact: [...exact], prefixes: [...prefixes], cost: Math.min(1, cost) };
+  return {
+    content: { exact: [...content.exact], prefixes: [...content.prefixes] },
+    metadata: { exact: [...metadata.exact], prefixes: [...metadata.prefixes] },
+    cost: Math.min(1, cost),
+  };
 }
 
-/** Prefixes are found by their first three characters, then character by character. */
-const ROOT_LENGTH = 3;
-
-/** A node of the prefix trie: children by UTF-16 code unit, and the topics whose prefix ends here. */
-interface PrefixNode {
-  children: Map<number, PrefixNode> | null;
-  topics: number[] | null;
+/** What the presearch index reads of an article: the distinct tokens of each field. */
+export interface PresearchArticle {
+  distinctTokens(field: MatchField): readonly string[];
 }
 
-interface ShortPrefix {
-  prefix: string;
-  topics: number[];
-}
+/** Clauses checked on an article's hashed words, besides the indexed one, per topic at most. */
+const MAX_CHECKED_CLAUSES = 3;
+/** A clause with more words than this is not worth checking word by word. */
+const MAX_CHECKED_WORDS = 16;
+/** How a checked word is looked for among the article's hashed words. */
+const WHOLE_WORD = 0;
+const SHORT_ROOT_WORD = 1;
+const LONG_ROOT_WORD = 2;
+/** Bits of the per-article sets of word hashes (a false "present" only costs an evaluation). */
+const ARTICLE_MASK = (1 << 13) - 1;
 
 /**
- * The first three characters of a string as a key, without building a substring when they are ASCII
- * (a small integer, cheap to hash); other scripts use the substring itself.
- */
-function rootKey(text: string): number | string {
-  const a = text.charCodeAt(0);
-  const b = text.charCodeAt(1);
-  const c = text.charCodeAt(2);
-  return (a | b | c) < 0x80 ? (a << 14) | (b << 7) | c : text.slice(0, ROOT_LENGTH);
-}
-
-/**
- * Topic numbers by required word. Prefixes sit in a trie whose root is keyed by their first three
- * characters (computed as a number, so looking up a token allocates nothing); from there a token walks
- * one character at a time, meeting every prefix of it. Prefixes shorter than three characters are few
- * and kept in a list.
+ * Topic numbers by required word: one word index for the title and text, one for the source and URL
+ * (read only when some topic has a `source:` or `url:` word), and the topics evaluated for every article.
+ * A topic found by its indexed clause must also pass its other checked clauses, tested against hash
+ * sets of the article's title and text words: a cheap test on compact arrays that spares most topics
+ * whose rarest word occurs but whose query cannot hold.
  */
 export class PresearchIndex {
-  private readonly byToken = new Map<string, number[]>();
-  private readonly prefixRoots = new Map<number | string, PrefixNode>();
-  private readonly shortPrefixes: ShortPrefix[] = [];
+  private readonly content = new WordIndex();
+  private readonly metadata = new WordIndex();
   private readonly alwaysEvaluated: number[] = [];
   private readonly stamps: Uint32Array;
   private epoch = 0;
+  // The checked clauses, flattened: topic t's clauses are checkStart[t]..checkStart[t+1]-1, clause c's
+  // words wordStart[c]..wordStart[c+1]-1, each a kind and a hash.
+  private readonly checkStart: Uint32Array;
+  private readonly wordStart: Uint32Array;
+  private readonly wordKind: Uint8Array;
+  private readonly wordHash: Int32Array;
+  private readonly hasChecks: boolean;
+  // The hashes of the current article's title and text words.
+  private readonly articleWords = new Uint32Array((ARTICLE_MASK + 1) / 32);
+  private readonly articleShortRoots = new Uint32Array((ARTICLE_MASK + 1) / 32);
+  private readonly articleLongRoots = new Uint32Array((ARTICLE_MASK + 1) / 32);
+  private readonly hashes: TokenHashes = { short: 0, long: 0, whole: 0 };
 
-  constructor(requirements: (Requirement | null)[]) {
-    this.stamps = new Uint32Array(requirements.length);
-    requirements.forEach((requirement, topic) => {
-      if (requirement === null) {
+  /** `clausesByTopic[t]`: the clauses of topic t's query (`requiredClauses`). */
+  constructor(clausesByTopic: Requirement[][]) {
+    this.stamps = new Uint32Array(clausesByTopic.length);
+    const checkStart = [0];
+    const wordStart = [0];
+    const wordKind: number[] = [];
+    const wordHash: number[] = [];
+    clausesByTopic.forEach((clauses, topic) => {
+      const indexed = cheapestClause(clauses);
+      if (indexed === null) {
         this.alwaysEvaluated.push(topic);
-        return;
+      } else {
+        this.content.add(indexed.content, topic);
+        this.metadata.add(indexed.metadata, topic);
+        const checked = clauses
+          .filter((clause) => clause !== indexed && isCheckable(clause))
+          .sort((x, y) => x.cost - y.cost)
+          .slice(0, MAX_CHECKED_CLAUSES);
+        for (const clause of checked) {
+          for (const token of clause.content.exact) {
+            wordKind.push(WHOLE_WORD);
+            wordHash.push(hashOf(token, this.hashes).whole);
+          }
+          for (const prefix of clause.content.prefixes) {
+            const hashes = hashOf(prefix, this.hashes);
+            const long = prefix.length >= LONG_ROOT;
+            wordKind.push(long ? LONG_ROOT_WORD : SHORT_ROOT_WORD);
+            wordHash.push(long ? hashes.long : hashes.short);
+          }
+          wordStart.push(wordKind.length);
+        }
       }
-      for (const token of requirement.exact) addTo(this.byToken, token, topic);
-      for (const prefix of requirement.prefixes) this.addPrefix(prefix, topic);
+      checkStart.push(wordStart.length - 1);
     });
+    this.checkStart = Uint32Array.from(checkStart);
+    this.wordStart = Uint32Array.from(wordStart);
+    this.wordKind = Uint8Array.from(wordKind);
+    this.wordHash = Int32Array.from(wordHash);
+    this.hasChecks = wordKind.length > 0;
   }
 
   /** How many topics are evaluated for every article. */
@@ -138,66 +208,216 @@ export class PresearchIndex {
     return this.alwaysEvaluated.length;
   }
 
-  /** The topics that may match an article with these tokens (one list per field), in ascending order. */
-  candidates(tokenLists: readonly (readonly string[])[]): number[] {
+  /** The topics that may match the article, in ascending order. */
+  candidates(article: PresearchArticle): number[] {
     this.epoch = (this.epoch + 1) >>> 0;
     if (this.epoch === 0) {
       this.stamps.fill(0);
       this.epoch = 1;
     }
-    const epoch = this.epoch;
-    const stamps = this.stamps;
     const found: number[] = [];
-    markTopics(this.alwaysEvaluated, stamps, epoch, found);
-    const roots = this.prefixRoots;
-    const short = this.shortPrefixes;
-    const walk = roots.size > 0;
-    for (const tokens of tokenLists) {
-      for (let t = 0; t < tokens.length; t++) {
-        const token = tokens[t] as string;
-        const exact = this.byToken.get(token);
-        if (exact !== undefined) markTopics(exact, stamps, epoch, found);
-        for (let i = 0; i < short.length; i++) {
-          const entry = short[i] as ShortPrefix;
-          if (token.startsWith(entry.prefix)) markTopics(entry.topics, stamps, epoch, found);
-        }
-        if (!walk || token.length < ROOT_LENGTH) continue;
-        let node = roots.get(rootKey(token));
-        for (let i = ROOT_LENGTH; node !== undefined; i++) {
-          if (node.topics !== null) markTopics(node.topics, stamps, epoch, found);
-          if (node.children === null || i >= token.length) break;
-          node = node.children.get(token.charCodeAt(i));
-        }
+    markTopics(this.alwaysEvaluated, this.stamps, this.epoch, found);
+    // The title and text are read when some topic is filed under their words or checks a clause on them.
+    if (!this.content.isEmpty || this.hasChecks) {
+      this.collect(this.content, article.distinctTokens("title"), found, true);
+      this.collect(this.content, article.distinctTokens("text"), found, true);
+    }
+    if (!this.metadata.isEmpty) {
+      this.collect(this.metadata, article.distinctTokens("source"), found, false);
+      this.collect(this.metadata, article.distinctTokens("url"), found, false);
+    }
+    if (this.hasChecks) {
+      let kept = 0;
+      for (let i = 0; i < found.length; i++) {
+        const topic = found[i] as number;
+        if (this.passesChecks(topic)) found[kept++] = topic;
       }
+      found.length = kept;
+      this.articleWords.fill(0);
+      this.articleShortRoots.fill(0);
+      this.articleLongRoots.fill(0);
     }
     return found.sort((a, b) => a - b);
   }
 
-  private addPrefix(prefix: string, topic: number): void {
-    if (prefix.length < ROOT_LENGTH) {
-      const entry = this.shortPrefixes.find((e) => e.prefix === prefix);
-      if (entry === undefined) this.shortPrefixes.push({ prefix, topics: [topic] });
-      else if (entry.topics[entry.topics.length - 1] !== topic) entry.topics.push(topic);
-      return;
-    }
-    const key = rootKey(prefix);
-    let node = this.prefixRoots.get(key);
-    if (node === undefined) {
-      node = { children: null, topics: null };
-      this.prefixRoots.set(key, node);
-    }
-    for (let i = ROOT_LENGTH; i < prefix.length; i++) {
-      if (node.children === null) node.children = new Map();
-      const code = prefix.charCodeAt(i);
-      let child = node.children.get(code);
-      if (child === undefined) {
-        child = { children: null, topics: null };
-        node.children.set(code, child);
+  private collect(words: WordIndex, tokens: readonly string[], found: number[], content: boolean): void {
+    const hashes = this.hashes;
+    const record = content && this.hasChecks;
+    for (let t = 0; t < tokens.length; t++) {
+      const token = tokens[t] as string;
+      hashTokenInto(token, hashes);
+      if (record) {
+        setBit(this.articleWords, hashes.whole & ARTICLE_MASK);
+        if (token.length >= SHORT_ROOT) setBit(this.articleShortRoots, hashes.short & ARTICLE_MASK);
+        if (token.length >= LONG_ROOT) setBit(this.articleLongRoots, hashes.long & ARTICLE_MASK);
       }
-      node = child;
+      words.markTopicsOf(token, hashes, this.stamps, this.epoch, found);
     }
-    if (node.topics === null) node.topics = [topic];
-    else if (node.topics[node.topics.length - 1] !== topic) node.topics.push(topic);
+  }
+
+  /** Whether every checked clause of the topic has a word whose hash the article holds. */
+  private passesChecks(topic: number): boolean {
+    const end = this.checkStart[topic + 1] as number;
+    for (let clause = this.checkStart[topic] as number; clause < end; clause++) {
+      let present = false;
+      const last = this.wordStart[clause + 1] as number;
+      for (let w = this.wordStart[clause] as number; w < last && !present; w++) {
+        const kind = this.wordKind[w] as number;
+        const set =
+          kind === WHOLE_WORD
+            ? this.articleWords
+            : kind === SHORT_ROOT_WORD
+              ? this.articleShortRoots
+              : this.articleLongRoots;
+        present = hasBit(set, (this.wordHash[w] as number) & ARTICLE_MASK);
+      }
+      if (!present) return false;
+    }
+    return true;
+  }
+}
+
+/** A clause can be checked on hashes when all its words are in the title or text and no prefix is tiny. */
+function isCheckable(clause: Requirement): boolean {
+  const { content, metadata } = clause;
+  return (
+    metadata.exact.length === 0 &&
+    metadata.prefixes.length === 0 &&
+    content.exact.length + content.prefixes.length <= MAX_CHECKED_WORDS &&
+    content.prefixes.every((prefix) => prefix.length >= SHORT_ROOT)
+  );
+}
+
+/** Bits of the bitmaps that let most tokens skip a look-up (2^21 bits = 256 KB each). */
+const BITMAP_MASK = (1 << 21) - 1;
+/** Prefixes are filed by the hash of their first three characters, or five when they are that long. */
+const SHORT_ROOT = 3;
+const LONG_ROOT = 5;
+
+interface PrefixEntry {
+  prefix: string;
+  topics: number[];
+}
+
+/** The hashes of a string's first three and first five characters and of the whole string. */
+interface TokenHashes {
+  short: number;
+  long: number;
+  whole: number;
+}
+
+/** One pass over the characters; a hash absent from a bitmap means the word or prefix is not indexed. */
+function hashOf(token: string, into: TokenHashes): TokenHashes {
+  hashTokenInto(token, into);
+  return into;
+}
+
+function hashTokenInto(token: string, into: TokenHashes): void {
+  let hash = 0;
+  for (let i = 0; i < token.length; i++) {
+    hash = (Math.imul(hash, 31) + token.charCodeAt(i)) | 0;
+    if (i === SHORT_ROOT - 1) into.short = hash & 0x3fffffff;
+    else if (i === LONG_ROOT - 1) into.long = hash & 0x3fffffff;
+  }
+  into.whole = hash & 0x3fffffff;
+}
+
+function hasBit(bitmap: Uint32Array, hash: number): boolean {
+  const bit = hash & BITMAP_MASK;
+  return ((bitmap[bit >>> 5] as number) & (1 << (bit & 31))) !== 0;
+}
+
+function setBit(bitmap: Uint32Array, hash: number): void {
+  const bit = hash & BITMAP_MASK;
+  bitmap[bit >>> 5] = (bitmap[bit >>> 5] as number) | (1 << (bit & 31));
+}
+
+function newBitmap(): Uint32Array {
+  return new Uint32Array((BITMAP_MASK + 1) / 32);
+}
+
+/**
+ * Topic numbers by whole word and by prefix. Prefixes are filed by the hash of their first three (or,
+ * when long enough, five) characters, so a token only compares itself with the few prefixes filed under
+ * its own beginning; the rare prefixes of one or two characters are kept in a list. Most tokens of an
+ * article are no indexed word and begin no indexed prefix: bitmaps of the hashes say so without a
+ * look-up in the maps, which at thousands of topics no longer fit in the processor's caches.
+ */
+class WordIndex {
+  private readonly byToken = new Map<string, number[]>();
+  private readonly tokenBits = newBitmap();
+  private readonly prefixesByRoot = new Map<number, PrefixEntry[]>();
+  private readonly shortRootBits = newBitmap();
+  private readonly longRootBits = newBitmap();
+  private readonly tinyPrefixes: PrefixEntry[] = [];
+  private readonly hashes: TokenHashes = { short: 0, long: 0, whole: 0 };
+
+  get isEmpty(): boolean {
+    return this.byToken.size === 0 && this.prefixesByRoot.size === 0 && this.tinyPrefixes.length === 0;
+  }
+
+  add(words: RequiredWords, topic: number): void {
+    for (const token of words.exact) {
+      addTo(this.byToken, token, topic);
+      hashTokenInto(token, this.hashes);
+      setBit(this.tokenBits, this.hashes.whole);
+    }
+    for (const prefix of words.prefixes) this.addPrefix(prefix, topic);
+  }
+
+  /** Adds the topics that require this token or a prefix of it to `found` (unless stamped already). */
+  markTopicsOf(
+    token: string,
+    hashes: TokenHashes,
+    stamps: Uint32Array,
+    epoch: number,
+    found: number[],
+  ): void {
+    if (hasBit(this.tokenBits, hashes.whole)) {
+      const exact = this.byToken.get(token);
+      if (exact !== undefined) markTopics(exact, stamps, epoch, found);
+    }
+    const tiny = this.tinyPrefixes;
+    for (let i = 0; i < tiny.length; i++) {
+      const entry = tiny[i] as PrefixEntry;
+      if (token.startsWith(entry.prefix)) markTopics(entry.topics, stamps, epoch, found);
+    }
+    if (token.length >= SHORT_ROOT && hasBit(this.shortRootBits, hashes.short)) {
+      this.markPrefixesOf(token, hashes.short, stamps, epoch, found);
+    }
+    if (token.length >= LONG_ROOT && hasBit(this.longRootBits, hashes.long)) {
+      this.markPrefixesOf(token, hashes.long, stamps, epoch, found);
+    }
+  }
+
+  private markPrefixesOf(
+    token: string,
+    root: number,
+    stamps: Uint32Array,
+    epoch: number,
+    found: number[],
+  ): void {
+    const entries = this.prefixesByRoot.get(root);
+    if (entries === undefined) return;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as PrefixEntry;
+      if (token.startsWith(entry.prefix)) markTopics(entry.topics, stamps, epoch, found);
+    }
+  }
+
+  private addPrefix(prefix: string, topic: number): void {
+    let entries = this.tinyPrefixes;
+    if (prefix.length >= SHORT_ROOT) {
+      hashTokenInto(prefix, this.hashes);
+      const long = prefix.length >= LONG_ROOT;
+      const root = long ? this.hashes.long : this.hashes.short;
+      setBit(long ? this.longRootBits : this.shortRootBits, root);
+      entries = this.prefixesByRoot.get(root) ?? [];
+      if (entries.length === 0) this.prefixesByRoot.set(root, entries);
+    }
+    const entry = entries.find((e) => e.prefix === prefix);
+    if (entry === undefined) entries.push({ prefix, topics: [topic] });
+    else if (entry.topics[entry.topics.length - 1] !== topic) entry.topics.push(topic);
   }
 }
 

@@ -25,20 +25,28 @@ export function inverseDocumentFrequency(token: string, frequencies?: DocumentFr
   return Math.log(1 + (frequencies.documents - df + 0.5) / (df + 0.5));
 }
 
-const rarityMemo = new WeakMap<DocumentFrequencies, Map<string, number>>();
+const rarityTables = new WeakMap<DocumentFrequencies, Map<string, number>>();
 
-/** `inverseDocumentFrequency`, remembered per statistics table (same answers, fewer logarithms). */
-function rarityOf(token: string, frequencies?: DocumentFrequencies): number {
-  if (frequencies === undefined) return inverseDocumentFrequency(token);
-  let memo = rarityMemo.get(frequencies);
-  if (memo === undefined) {
-    memo = new Map();
-    rarityMemo.set(frequencies, memo);
+/** The rarity of tokens already computed for a statistics table (same answers, fewer logarithms). */
+function rarityTable(frequencies: DocumentFrequencies): Map<string, number> {
+  let table = rarityTables.get(frequencies);
+  if (table === undefined) {
+    table = new Map();
+    rarityTables.set(frequencies, table);
   }
-  let rarity = memo.get(token);
+  return table;
+}
+
+function rarityOf(
+  token: string,
+  frequencies: DocumentFrequencies | undefined,
+  table: Map<string, number> | null,
+): number {
+  if (frequencies === undefined || table === null) return inverseDocumentFrequency(token);
+  let rarity = table.get(token);
   if (rarity === undefined) {
     rarity = inverseDocumentFrequency(token, frequencies);
-    memo.set(token, rarity);
+    table.set(token, rarity);
   }
   return rarity;
 }
@@ -67,55 +75,62 @@ export function scoreOccurrences(
   frequencies?: DocumentFrequencies,
 ): ScoredMatch {
   const unique = uniqueOccurrences(occurrences);
+  const table = frequencies === undefined ? null : rarityTable(frequencies);
   const byTerm = new Map<string, { weight: number; rarity: number; count: number }>();
+  const hits: TermHit[] = [];
+  const matched: string[] = [];
   for (const occurrence of unique) {
-    const tokens = article.fields[occurrence.field].tokens.tokens;
+    const { term, field, start, end } = occurrence;
+    const tokens = article.fields[field].tokens.tokens;
     let rarity = 0;
-    for (let p = occurrence.start; p <= occurrence.end; p++) {
-      rarity += rarityOf(tokens[p] as string, frequencies);
+    for (let p = start; p <= end; p++) rarity += rarityOf(tokens[p] as string, frequencies, table);
+    const entry = byTerm.get(term.key);
+    if (entry === undefined) {
+      byTerm.set(term.key, { weight: FIELD_WEIGHT[field], rarity, count: 1 });
+    } else {
+      entry.weight += FIELD_WEIGHT[field];
+      entry.rarity += rarity;
+      entry.count++;
     }
-    const entry = byTerm.get(occurrence.term.key) ?? { weight: 0, rarity: 0, count: 0 };
-    entry.weight += FIELD_WEIGHT[occurrence.field];
-    entry.rarity += rarity;
-    entry.count++;
-    byTerm.set(occurrence.term.key, entry);
+    const surface = article.surfaceOf(field, start, end);
+    hits.push({
+      term: term.field === null ? term.source : `${term.field}:${term.source}`,
+      field,
+      position: start,
+      surface,
+    });
+    if (!matched.includes(surface)) matched.push(surface);
   }
   let score = 0;
   for (const { weight, rarity, count } of byTerm.values()) {
     score += (rarity / count) * (1 + Math.log(1 + weight));
   }
-  const hits = unique.map(
-    (o): TermHit => ({
-      term: o.term.field === null ? o.term.source : `${o.term.field}:${o.term.source}`,
-      field: o.field,
-      position: o.start,
-      surface: article.surfaceOf(o.field, o.start, o.end),
-    }),
-  );
-  const matched = [...new Set(hits.map((hit) => hit.surface))];
   return { score: Math.round(score * 1000) / 1000, hits, matched, snippet: snippetFor(unique, article) };
 }
 
 const FIELD_ORDER: Record<MatchField, number> = { title: 0, text: 1, source: 2, url: 3 };
 
+function compareOccurrences(a: TermOccurrence, b: TermOccurrence): number {
+  return (
+    FIELD_ORDER[a.field] - FIELD_ORDER[b.field] ||
+    a.start - b.start ||
+    a.end - b.end ||
+    (a.term.key < b.term.key ? -1 : a.term.key > b.term.key ? 1 : 0)
+  );
+}
+
 /** One occurrence per (field, start, end, term), in field then position order. */
 function uniqueOccurrences(occurrences: TermOccurrence[]): TermOccurrence[] {
-  const sorted = [...occurrences].sort(
-    (a, b) =>
-      FIELD_ORDER[a.field] - FIELD_ORDER[b.field] ||
-      a.start - b.start ||
-      a.end - b.end ||
-      (a.term.key < b.term.key ? -1 : a.term.key > b.term.key ? 1 : 0),
-  );
+  // Most matches arrive in order already (one term, found field by field): check before sorting.
+  let ordered = true;
+  for (let i = 1; i < occurrences.length && ordered; i++) {
+    ordered = compareOccurrences(occurrences[i - 1] as TermOccurrence, occurrences[i] as TermOccurrence) < 0;
+  }
+  if (ordered) return occurrences;
+  const sorted = [...occurrences].sort(compareOccurrences);
   return sorted.filter((o, i) => {
     const previous = sorted[i - 1];
-    return (
-      previous === undefined ||
-      previous.field !== o.field ||
-      previous.start !== o.start ||
-      previous.end !== o.end ||
-      previous.term.key !== o.term.key
-    );
+    return previous === undefined || compareOccurrences(previous, o) !== 0;
   });
 }
 
@@ -127,7 +142,7 @@ export function snippetFor(occurrences: TermOccurrence[], article: ArticleIndex)
   const text = article.fields.text.tokens;
   const inText = occurrences.filter((o) => o.field === "text");
   if (inText.length === 0) {
-    return cutOnce(article, -1, () => cut(/\S/.test(text.text) ? text.text : article.input.title, 0));
+    return cachedCut(article, -1, /\S/.test(text.text) ? text.text : article.input.title, 0);
   }
   // The hit that starts the window holding the most hits (hits are in position order).
   let best = inText[0] as TermOccurrence;
@@ -149,13 +164,14 @@ export function snippetFor(occurrences: TermOccurrence[], article: ArticleIndex)
     }
   }
   const from = Math.max(0, (text.starts[best.start] as number) - SNIPPET_LEAD);
-  return cutOnce(article, from, () => cut(text.text, from));
+  return cachedCut(article, from, text.text, from);
 }
 
-function cutOnce(article: ArticleIndex, key: number, make: () => string): string {
+/** `cut`, remembered per article by where it starts (many topics hit the same words). */
+function cachedCut(article: ArticleIndex, key: number, text: string, from: number): string {
   let snippet = article.snippets.get(key);
   if (snippet === undefined) {
-    snippet = make();
+    snippet = cut(text, from);
     article.snippets.set(key, snippet);
   }
   return snippet;

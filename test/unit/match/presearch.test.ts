@@ -1,9 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { TopicSpec } from "../../../src/config/types.js";
+import { ArticleIndex } from "../../../src/match/article-index.js";
 import { compileTopics } from "../../../src/match/matcher.js";
 import { parseQuery } from "../../../src/match/parse-query.js";
-import { estimateFrom, requiredTerms } from "../../../src/match/presearch.js";
+import {
+  estimateFrom,
+  PresearchIndex,
+  requiredClauses,
+  requiredTerms,
+} from "../../../src/match/presearch.js";
 import type { MatchInput } from "../../../src/match/types.js";
 
 // Presearch may only skip topics that cannot match: on any article, the matcher with the index must
@@ -111,12 +117,76 @@ describe("presearch", () => {
     ["NEAR needs only one side", "putin NEAR pyongyang", { exact: ["pyongyang"], prefixes: [] }],
     ["AND with a negation needs the positive side", "putin -tennis", { exact: ["putin"], prefixes: [] }],
     ["an alias needs one word of each entry", "@a1", { exact: ["kim", "north"], prefixes: [] }],
+    ["a title scope is looked for in the content", "title:putin", { exact: ["putin"], prefixes: [] }],
   ])("derives the required words: %s", (_name, q, expected) => {
     const requirement = requiredTerms(parseQuery(q, aliases), estimateFrom());
-    expect(requirement && { exact: [...requirement.exact].sort(), prefixes: requirement.prefixes }).toEqual({
-      exact: [...expected.exact].sort(),
-      prefixes: expected.prefixes,
+    expect(requirement && sortedWords(requirement.content)).toEqual(sortedWords(expected));
+    expect(requirement?.metadata).toEqual({ exact: [], prefixes: [] });
+  });
+
+  it("looks for source: and url: words in the source and URL only", () => {
+    const requirement = requiredTerms(parseQuery("source:reuters* OR url:tass OR putin", {}), estimateFrom());
+    expect(requirement && sortedWords(requirement.content)).toEqual({ exact: ["putin"], prefixes: [] });
+    expect(requirement && sortedWords(requirement.metadata)).toEqual({
+      exact: ["tass"],
+      prefixes: ["reuters"],
     });
+    const matcher = compileTopics(topics(["url:tass", "putin"]), {});
+    const article = {
+      id: "a",
+      title: "Putin speaks",
+      text: "",
+      url: "https://example.org/x",
+      source: "Example",
+    };
+    expect(matcher.matchArticle(article).map((m) => m.topicId)).toEqual(["t1"]);
+    const fromTass = {
+      id: "b",
+      title: "A report",
+      text: "",
+      url: "https://tass.com/politics/1",
+      source: "TASS",
+    };
+    expect(matcher.matchArticle(fromTass).map((m) => m.topicId)).toEqual(["t0"]);
+  });
+
+  it("derives one clause per word of a phrase and per side of an AND or NEAR", () => {
+    const clauses = (q: string) =>
+      requiredClauses(parseQuery(q, aliases), estimateFrom()).map((clause) => sortedWords(clause.content));
+    expect(clauses('"kim jong un" AND sanction*')).toEqual([
+      { exact: ["kim"], prefixes: [] },
+      { exact: ["jong"], prefixes: [] },
+      { exact: ["un"], prefixes: [] },
+      { exact: [], prefixes: ["sanction"] },
+    ]);
+    expect(clauses("putin NEAR/5 (kim OR lavrov) -tennis")).toEqual([
+      { exact: ["putin"], prefixes: [] },
+      { exact: ["kim", "lavrov"], prefixes: [] },
+    ]);
+    expect(clauses("NOT putin")).toEqual([]);
+  });
+
+  it("proposes a topic only when its other clauses' words occur too", () => {
+    const queries = ["putin AND kremlin", '"kim jong un"', "sanction* NEAR/10 lavrov", "putin"];
+    const matcher = compileTopics(topics(queries), aliases);
+    const index = new PresearchIndex(matcher.topics.map((topic) => topic.clauses));
+    const candidates = (title: string, text = "") =>
+      index.candidates(new ArticleIndex({ id: "a", title, text, url: "", source: "" }));
+    expect(candidates("Putin speaks")).toEqual([3]);
+    expect(candidates("Putin speaks", "in the Kremlin")).toEqual([0, 3]);
+    expect(candidates("Kim Jong visits", "nothing more")).toEqual([]);
+    expect(candidates("Kim Jong Un visits")).toEqual([1]);
+    expect(candidates("Lavrov on sanctions")).toEqual([2]);
+    expect(candidates("Lavrov on Santa")).toEqual([]);
+    // A prefix is checked by its first five characters: a cheap test that may let a topic through.
+    expect(candidates("Lavrov on sanctity")).toEqual([2]);
+  });
+
+  it("checks the title and text clauses of a topic filed under a URL word", () => {
+    // Regression: with no topic filed under title/text words, their words were not read at all.
+    const matcher = compileTopics(topics(["putin~ AND put* AND url:putin", "NOT putin"]), aliases);
+    const article = { id: "a", title: "", text: "putin", url: "https://example.org/putin-talks", source: "" };
+    expect(matcher.matchArticle(article).map((match) => match.topicId)).toEqual(["t0"]);
   });
 
   it.each([
@@ -139,6 +209,13 @@ describe("presearch", () => {
       parseQuery("said AND kremlin", {}),
       estimateFrom({ documents: 1000, counts }),
     );
-    expect(requirement?.exact).toEqual(["kremlin"]);
+    expect(requirement?.content.exact).toEqual(["kremlin"]);
   });
 });
+
+function sortedWords(words: { exact: string[]; prefixes: string[] }): {
+  exact: string[];
+  prefixes: string[];
+} {
+  return { exact: [...words.exact].sort(), prefixes: [...words.prefixes].sort() };
+}
