@@ -196,6 +196,8 @@ export class PresearchIndex {
       }
       checkStart.push(wordStart.length - 1);
     });
+    this.content.finish();
+    this.metadata.finish();
     this.checkStart = Uint32Array.from(checkStart);
     this.wordStart = Uint32Array.from(wordStart);
     this.wordKind = Uint8Array.from(wordKind);
@@ -288,8 +290,9 @@ function isCheckable(clause: Requirement): boolean {
   );
 }
 
-/** Bits of the bitmaps that let most tokens skip a look-up (2^21 bits = 256 KB each). */
-const BITMAP_MASK = (1 << 21) - 1;
+/** Bounds of the bitmaps that let most tokens skip a look-up (2^21 bits = 256 KB). */
+const MIN_BITMAP_BITS = 1 << 10;
+const MAX_BITMAP_BITS = 1 << 21;
 /** Prefixes are filed by the hash of their first three characters, or five when they are that long. */
 const SHORT_ROOT = 3;
 const LONG_ROOT = 5;
@@ -322,18 +325,33 @@ function hashTokenInto(token: string, into: TokenHashes): void {
   into.whole = hash & 0x3fffffff;
 }
 
-function hasBit(bitmap: Uint32Array, hash: number): boolean {
-  const bit = hash & BITMAP_MASK;
+function hasBit(bitmap: Uint32Array, bit: number): boolean {
   return ((bitmap[bit >>> 5] as number) & (1 << (bit & 31))) !== 0;
 }
 
-function setBit(bitmap: Uint32Array, hash: number): void {
-  const bit = hash & BITMAP_MASK;
+function setBit(bitmap: Uint32Array, bit: number): void {
   bitmap[bit >>> 5] = (bitmap[bit >>> 5] as number) | (1 << (bit & 31));
 }
 
-function newBitmap(): Uint32Array {
-  return new Uint32Array((BITMAP_MASK + 1) / 32);
+/**
+ * A set of hashes as a bitmap probed once: a hash that is absent was never added (one that is present
+ * may not have been). Sized to about 16 bits per hash, so few absent hashes look present.
+ */
+class HashBits {
+  private readonly bits: Uint32Array;
+  private readonly mask: number;
+
+  constructor(hashes: readonly number[]) {
+    let size = MIN_BITMAP_BITS;
+    while (size < hashes.length * 16 && size < MAX_BITMAP_BITS) size *= 2;
+    this.mask = size - 1;
+    this.bits = new Uint32Array(size / 32);
+    for (const hash of hashes) setBit(this.bits, hash & this.mask);
+  }
+
+  has(hash: number): boolean {
+    return hasBit(this.bits, hash & this.mask);
+  }
 }
 
 /**
@@ -345,12 +363,13 @@ function newBitmap(): Uint32Array {
  */
 class WordIndex {
   private readonly byToken = new Map<string, number[]>();
-  private readonly tokenBits = newBitmap();
   private readonly prefixesByRoot = new Map<number, PrefixEntry[]>();
-  private readonly shortRootBits = newBitmap();
-  private readonly longRootBits = newBitmap();
   private readonly tinyPrefixes: PrefixEntry[] = [];
   private readonly hashes: TokenHashes = { short: 0, long: 0, whole: 0 };
+  private readonly added = { tokens: [] as number[], shortRoots: [] as number[], longRoots: [] as number[] };
+  private tokenBits = new HashBits([]);
+  private shortRootBits = new HashBits([]);
+  private longRootBits = new HashBits([]);
 
   get isEmpty(): boolean {
     return this.byToken.size === 0 && this.prefixesByRoot.size === 0 && this.tinyPrefixes.length === 0;
@@ -359,10 +378,17 @@ class WordIndex {
   add(words: RequiredWords, topic: number): void {
     for (const token of words.exact) {
       addTo(this.byToken, token, topic);
-      hashTokenInto(token, this.hashes);
-      setBit(this.tokenBits, this.hashes.whole);
+      this.added.tokens.push(hashOf(token, this.hashes).whole);
     }
     for (const prefix of words.prefixes) this.addPrefix(prefix, topic);
+  }
+
+  /** Builds the bitmaps once every word is added (their size depends on how many there are). */
+  finish(): void {
+    this.tokenBits = new HashBits(this.added.tokens);
+    this.shortRootBits = new HashBits(this.added.shortRoots);
+    this.longRootBits = new HashBits(this.added.longRoots);
+    this.added.tokens.length = this.added.shortRoots.length = this.added.longRoots.length = 0;
   }
 
   /** Adds the topics that require this token or a prefix of it to `found` (unless stamped already). */
@@ -373,7 +399,7 @@ class WordIndex {
     epoch: number,
     found: number[],
   ): void {
-    if (hasBit(this.tokenBits, hashes.whole)) {
+    if (this.tokenBits.has(hashes.whole)) {
       const exact = this.byToken.get(token);
       if (exact !== undefined) markTopics(exact, stamps, epoch, found);
     }
@@ -382,10 +408,10 @@ class WordIndex {
       const entry = tiny[i] as PrefixEntry;
       if (token.startsWith(entry.prefix)) markTopics(entry.topics, stamps, epoch, found);
     }
-    if (token.length >= SHORT_ROOT && hasBit(this.shortRootBits, hashes.short)) {
+    if (token.length >= SHORT_ROOT && this.shortRootBits.has(hashes.short)) {
       this.markPrefixesOf(token, hashes.short, stamps, epoch, found);
     }
-    if (token.length >= LONG_ROOT && hasBit(this.longRootBits, hashes.long)) {
+    if (token.length >= LONG_ROOT && this.longRootBits.has(hashes.long)) {
       this.markPrefixesOf(token, hashes.long, stamps, epoch, found);
     }
   }
@@ -411,7 +437,7 @@ class WordIndex {
       hashTokenInto(prefix, this.hashes);
       const long = prefix.length >= LONG_ROOT;
       const root = long ? this.hashes.long : this.hashes.short;
-      setBit(long ? this.longRootBits : this.shortRootBits, root);
+      (long ? this.added.longRoots : this.added.shortRoots).push(root);
       entries = this.prefixesByRoot.get(root) ?? [];
       if (entries.length === 0) this.prefixesByRoot.set(root, entries);
     }
