@@ -3,13 +3,7 @@ import { ArticleIndex, type TermOccurrence } from "./article-index.js";
 import type { QueryNode } from "./ast.js";
 import { collectOccurrences, evaluateQuery, orderForEvaluation } from "./evaluate-query.js";
 import { parseQuery, QuerySyntaxError, type SharedAliasEntries } from "./parse-query.js";
-import {
-  cheapestClause,
-  estimateFrom,
-  PresearchIndex,
-  type Requirement,
-  requiredClauses,
-} from "./presearch.js";
+import { estimateFrom, PresearchIndex, type Requirement, requiredClauses } from "./presearch.js";
 import { type DocumentFrequencies, scoreOccurrences } from "./score.js";
 import type { MatchInput, TopicMatch } from "./types.js";
 
@@ -26,8 +20,6 @@ export interface CompiledTopic {
   query: QueryNode;
   /** What every matching article contains (`requiredClauses`); none when evaluated for every article. */
   clauses: Requirement[];
-  /** The clause the presearch index files the topic under, or null when evaluated for every article. */
-  requirement: Requirement | null;
 }
 
 export interface Matcher {
@@ -69,7 +61,6 @@ export function compileTopics(
       spec,
       query: orderForEvaluation(query, estimate),
       clauses,
-      requirement: cheapestClause(clauses),
     };
   });
   const usePresearch = options.presearch ?? true;
