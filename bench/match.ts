@@ -38,6 +38,8 @@ interface RunResult {
   cpuSeconds: number;
   wallSeconds: number;
   matches: number;
+  /** Topics fully evaluated (the presearch index's candidates), over all articles of the run. */
+  evaluated: number;
 }
 
 function cpuSecondsSince(start: NodeJS.CpuUsage): number {
@@ -48,6 +50,7 @@ function cpuSecondsSince(start: NodeJS.CpuUsage): number {
 function run(matcher: Matcher, articles: MatchInput[]): RunResult {
   const wallStart = performance.now();
   const cpuStart = process.cpuUsage();
+  const evaluatedBefore = matcher.evaluatedCount;
   let count = 0;
   let matches = 0;
   for (const article of articles) {
@@ -60,6 +63,7 @@ function run(matcher: Matcher, articles: MatchInput[]): RunResult {
     cpuSeconds: cpuSecondsSince(cpuStart),
     wallSeconds: (performance.now() - wallStart) / 1000,
     matches,
+    evaluated: matcher.evaluatedCount - evaluatedBefore,
   };
 }
 
@@ -141,6 +145,7 @@ for (const count of TOPIC_COUNTS) {
       `${(heapAfter - heapBefore).toFixed(1)} MB`.padStart(9),
       format(presearch.alwaysEvaluatedCount).padStart(7),
       (indexed.matches / indexed.articles).toFixed(2).padStart(8),
+      (indexed.evaluated / indexed.articles).toFixed(2).padStart(9),
     ].join("  "),
   );
 }
@@ -157,10 +162,11 @@ console.log(
     "heap".padStart(9),
     "always".padStart(7),
     "matches".padStart(8),
+    "evaluated".padStart(9),
   ].join("  "),
 );
 console.log(
-  "        per CPU-s   per wall-s             per CPU-s                        compiled topics  evaluated  /article",
+  "        per CPU-s   per wall-s             per CPU-s                        compiled topics  evaluated  /article   /article",
 );
 for (const row of rows) console.log(row);
 

@@ -26,6 +26,8 @@ export interface Matcher {
   readonly topics: readonly CompiledTopic[];
   /** Topics evaluated for every article because no required word could be derived. */
   readonly alwaysEvaluatedCount: number;
+  /** How many (article, topic) queries were fully evaluated so far: what presearch could not spare. */
+  readonly evaluatedCount: number;
   /** Every topic the article matches (score at least the topic's min_score), in topic order. */
   matchArticle(input: MatchInput): TopicMatch[];
 }
@@ -68,12 +70,17 @@ export function compileTopics(
   const everyTopic = compiled.map((_, i) => i);
   const frequencies = options.documentFrequencies;
 
+  let evaluated = 0;
   return {
     topics: compiled,
     alwaysEvaluatedCount: usePresearch ? index.alwaysEvaluatedCount : compiled.length,
+    get evaluatedCount() {
+      return evaluated;
+    },
     matchArticle(input: MatchInput): TopicMatch[] {
       const article = new ArticleIndex(input);
       const candidates = usePresearch ? index.candidates(article) : everyTopic;
+      evaluated += candidates.length;
       const matches: TopicMatch[] = [];
       for (const i of candidates) {
         const topic = compiled[i] as CompiledTopic;

@@ -182,6 +182,17 @@ describe("presearch", () => {
     expect(candidates("Lavrov on sanctity")).toEqual([2]);
   });
 
+  it("counts the topics it fully evaluates", () => {
+    const specs = topics(["putin AND kremlin", "putin", "lavrov"]);
+    const article = { id: "a", title: "Putin speaks", text: "", url: "", source: "" };
+    const indexed = compileTopics(specs, aliases);
+    const naive = compileTopics(specs, aliases, { presearch: false });
+    indexed.matchArticle(article);
+    naive.matchArticle(article);
+    expect(indexed.evaluatedCount).toBe(1);
+    expect(naive.evaluatedCount).toBe(3);
+  });
+
   it("checks the title and text clauses of a topic filed under a URL word", () => {
     // Regression: with no topic filed under title/text words, their words were not read at all.
     const matcher = compileTopics(topics(["putin~ AND put* AND url:putin", "NOT putin"]), aliases);
