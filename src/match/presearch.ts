@@ -46,11 +46,6 @@ export function requiredTerms(node: QueryNode, estimate: FrequencyEstimate): Req
   return cheapestClause(requiredClauses(node, estimate));
 }
 
-/** The clause held by the fewest articles (the one the presearch index files a topic under). */
-export function cheapestClause(clauses: readonly Requirement[]): Requirement | null {
-  return cheapest(clauses);
-}
-
 /** Clauses every matching article satisfies (none when the query can match an article with no word). */
 export function requiredClauses(node: QueryNode, estimate: FrequencyEstimate): Requirement[] {
   switch (node.kind) {
@@ -89,11 +84,12 @@ function termClauses(term: TermNode, estimate: FrequencyEstimate): Requirement[]
 
 /** The clause of an OR: the union of the most selective clause of each branch. */
 function eitherClause(branches: Requirement[][]): Requirement[] {
-  const either = union(branches.map((clauses) => cheapest(clauses)));
+  const either = union(branches.map((clauses) => cheapestClause(clauses)));
   return either === null ? [] : [either];
 }
 
-function cheapest(options: readonly (Requirement | null)[]): Requirement | null {
+/** The clause held by the fewest articles (the one the presearch index files a topic under). */
+export function cheapestClause(options: readonly (Requirement | null)[]): Requirement | null {
   let best: Requirement | null = null;
   for (const option of options) {
     if (option !== null && (best === null || option.cost < best.cost)) best = option;
@@ -403,31 +399,12 @@ class WordIndex {
       const exact = this.byToken.get(token);
       if (exact !== undefined) markTopics(exact, stamps, epoch, found);
     }
-    const tiny = this.tinyPrefixes;
-    for (let i = 0; i < tiny.length; i++) {
-      const entry = tiny[i] as PrefixEntry;
-      if (token.startsWith(entry.prefix)) markTopics(entry.topics, stamps, epoch, found);
-    }
+    markPrefixEntries(this.tinyPrefixes, token, stamps, epoch, found);
     if (token.length >= SHORT_ROOT && this.shortRootBits.has(hashes.short)) {
-      this.markPrefixesOf(token, hashes.short, stamps, epoch, found);
+      markPrefixEntries(this.prefixesByRoot.get(hashes.short), token, stamps, epoch, found);
     }
     if (token.length >= LONG_ROOT && this.longRootBits.has(hashes.long)) {
-      this.markPrefixesOf(token, hashes.long, stamps, epoch, found);
-    }
-  }
-
-  private markPrefixesOf(
-    token: string,
-    root: number,
-    stamps: Uint32Array,
-    epoch: number,
-    found: number[],
-  ): void {
-    const entries = this.prefixesByRoot.get(root);
-    if (entries === undefined) return;
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i] as PrefixEntry;
-      if (token.startsWith(entry.prefix)) markTopics(entry.topics, stamps, epoch, found);
+      markPrefixEntries(this.prefixesByRoot.get(hashes.long), token, stamps, epoch, found);
     }
   }
 
@@ -444,6 +421,21 @@ class WordIndex {
     const entry = entries.find((e) => e.prefix === prefix);
     if (entry === undefined) entries.push({ prefix, topics: [topic] });
     else if (entry.topics[entry.topics.length - 1] !== topic) entry.topics.push(topic);
+  }
+}
+
+/** Adds the topics of the prefix entries that the token starts with. */
+function markPrefixEntries(
+  entries: readonly PrefixEntry[] | undefined,
+  token: string,
+  stamps: Uint32Array,
+  epoch: number,
+  found: number[],
+): void {
+  if (entries === undefined) return;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as PrefixEntry;
+    if (token.startsWith(entry.prefix)) markTopics(entry.topics, stamps, epoch, found);
   }
 }
 
